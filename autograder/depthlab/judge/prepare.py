@@ -1,0 +1,148 @@
+"""Prepare an assignment for grading: its cases, encoded, and the reference's outcomes.
+
+Done once per grading process (cached): the reference runs here, in the grading
+process, through the same :mod:`probe` code the student's kernel runs.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from . import probe
+from .outcome import Outcome
+from .results import TestResult
+from .scoring import score_test
+from .spec import AX, AssignmentSpec, Case, Fixture, FunctionTest
+
+
+class UnknownAssignment(LookupError):
+    """No check module exists for the name given."""
+
+
+def known_assignments() -> list[str]:
+    """Every assignment that has a check module, sorted."""
+    folder = Path(__file__).resolve().parent.parent / "checks"
+    return sorted(p.stem for p in folder.glob("ps*.py"))
+
+
+def load_spec(assignment: str) -> AssignmentSpec:
+    if assignment not in known_assignments():
+        raise UnknownAssignment(
+            f"no assignment named {assignment!r}; known: {', '.join(known_assignments()) or 'none'}")
+    return importlib.import_module(f"depthlab.checks.{assignment}").SPEC
+
+
+def encode_arg(value: Any) -> Any:
+    if isinstance(value, Fixture):
+        return {"$fixture": [value.name, probe.encode(dict(value.params))]}
+    if value is AX:
+        return {"$ax": None}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode_arg(v) for v in value]}
+    if isinstance(value, list):
+        return [encode_arg(v) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": [[k, encode_arg(v)] for k, v in value.items()]}
+    return probe.encode(value)
+
+
+def encode_case(case: Case) -> dict:
+    out = {"args": [encode_arg(a) for a in case.args],
+           "kwargs": {"$dict": [[k, encode_arg(v)] for k, v in case.kwargs.items()]}}
+    if case.then is not None:
+        out["then"] = encode_arg(tuple(tuple(a) for a in case.then))
+    return out
+
+
+@dataclass(frozen=True)
+class PreparedTest:
+    test: FunctionTest
+    cases: tuple
+    cases_json: str
+    reference: tuple   # Outcome per case
+
+
+@dataclass(frozen=True)
+class PreparedAssignment:
+    spec: AssignmentSpec
+    tests: tuple       # PreparedTest
+    fixture_source: str
+
+
+def fixture_source(spec: AssignmentSpec) -> str:
+    if not spec.fixture_module:
+        return ""
+    module = importlib.import_module(spec.fixture_module)
+    return Path(module.__file__).read_text(encoding="utf-8")
+
+
+def wire_outcomes(lines: list[dict], n_cases: int) -> list[Outcome]:
+    """Outcomes from the probe's JSON lines; cases without a line are 'not_run'."""
+    got: list[Optional[Outcome]] = [None] * n_cases
+    for data in lines:
+        index = data.get("index")
+        if data.get("status") == "missing":
+            return [Outcome("missing", detail=str(data.get("detail", "")))] * n_cases
+        if isinstance(index, int) and 0 <= index < n_cases and data.get("status") in ("ok", "error"):
+            try:
+                got[index] = Outcome.from_wire(data)
+            except (ValueError, TypeError, KeyError) as exc:
+                got[index] = Outcome("error", error_type="ReportError", error_mro=("ReportError",),
+                                     error_message=f"its result could not be read back ({exc})")
+    return [g if g is not None else Outcome("not_run") for g in got]
+
+
+def run_in_process(fn: Optional[Callable], prepared: PreparedTest, fixtures) -> list[Outcome]:
+    """Run ``fn`` on the prepared cases here, through the probe and the wire format."""
+    if fn is None or not callable(fn):
+        return [Outcome("missing", detail="not defined")] * len(prepared.cases)
+    lines = []
+    cases = json.loads(prepared.cases_json)
+    probe.run_function(fn, cases, fixtures,
+                       lambda i, o: lines.append(json.loads(json.dumps({**o, "index": i}))))
+    return wire_outcomes(lines, len(prepared.cases))
+
+
+@functools.lru_cache(maxsize=None)
+def prepare(assignment: str) -> PreparedAssignment:
+    spec = load_spec(assignment)
+    source = fixture_source(spec)
+    fixtures = probe.load_fixtures([source] if source else [])
+    reference = importlib.import_module(spec.reference_module)
+    tests = []
+    for test in spec.tests:
+        cases = tuple(test.make_cases(spec.name))
+        cases_json = json.dumps([encode_case(c) for c in cases], allow_nan=True)
+        partial = PreparedTest(test, cases, cases_json, ())
+        ref = run_in_process(getattr(reference, test.function, None), partial, fixtures)
+        broken = [c.describe(test.function) for c, r in zip(cases, ref) if r.status not in ("ok", "error")]
+        if broken:
+            raise RuntimeError(f"{assignment}: the reference could not run {broken[0]}")
+        tests.append(PreparedTest(test, cases, cases_json, tuple(ref)))
+    return PreparedAssignment(spec, tuple(tests), source)
+
+
+def judge_outcomes(prepared: PreparedAssignment, outcomes: dict[str, list[Outcome]]) -> list[TestResult]:
+    """Score every test from the student's outcomes (keyed by test id)."""
+    results = []
+    for pt in prepared.tests:
+        got = outcomes.get(pt.test.test_id) or [Outcome("not_run")] * len(pt.cases)
+        results.append(score_test(pt.test, pt.cases, got, pt.reference))
+    return results
+
+
+def grade_namespace(assignment: str, namespace: dict) -> list[TestResult]:
+    """Grade functions living in ``namespace`` in this process (no kernel).
+
+    For testing the checks themselves: mutants and valid alternatives.  Real
+    submissions are graded in a sandboxed kernel by :mod:`depthlab.judge.session`.
+    """
+    prepared = prepare(assignment)
+    fixtures = probe.load_fixtures([prepared.fixture_source] if prepared.fixture_source else [])
+    outcomes = {pt.test.test_id: run_in_process(namespace.get(pt.test.function), pt, fixtures)
+                for pt in prepared.tests}
+    return judge_outcomes(prepared, outcomes)
