@@ -1,8 +1,12 @@
-"""nbgrader's configuration for this course directory (the repository root)."""
-c = get_config()  # noqa: F821  (nbgrader provides it)
+"""nbgrader's configuration for this course directory (the repository root).
 
-c.CourseDirectory.root = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
-c.CourseDirectory.course_id = "depthlab"
-c.CourseDirectory.db_url = "sqlite:///" + c.CourseDirectory.root + "/gradebook.db"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+Plain ``nbgrader generate_assignment``/``autograde``/``generate_feedback`` run
+here use depthlab's judge (outside the student's kernel) and clear hidden tests
+from feedback: the settings come from ``depthlab.engines.nbgrader_engine``.
+"""
+import os
+
+from depthlab.engines.nbgrader_engine import nbgrader_config
+
+c = get_config()  # noqa: F821  (nbgrader provides it)
+c.merge(nbgrader_config(os.path.dirname(os.path.abspath(__file__))))

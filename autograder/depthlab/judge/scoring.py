@@ -28,7 +28,7 @@ def score_test(test: FunctionTest, cases: Sequence[Case], got: Sequence[Outcome]
         message = f"{case.describe(test.function)}: {verdict.problem}"
         hint = verdict.hint or test.hint
         if hint:
-            message += f". Hint: {hint}"
+            message += ("" if message.endswith((".", "?", "!")) else ".") + f" Hint: {hint}"
         case_results.append(CaseResult(case.describe(test.function), False, message, case.public))
     failed = [c for c in case_results if not c.passed]
     points = round(test.points * earned / total, 2) if total else 0.0

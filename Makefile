@@ -1,0 +1,38 @@
+# depthlab: `make demo` and `make test` set everything up on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast install release validate bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/depthlab demo
+
+test: $(STAMP)
+	bash scripts/install-browser.sh
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+release: $(STAMP)
+	$(BIN)/depthlab release
+
+validate: $(STAMP)
+	$(BIN)/depthlab validate
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_grading.py
+
+clean:
+	rm -rf $(VENV) gradebook.db submitted autograded feedback .depthlab demo-output
