@@ -135,14 +135,15 @@ def judge_outcomes(prepared: PreparedAssignment, outcomes: dict[str, list[Outcom
     return results
 
 
-def grade_namespace(assignment: str, namespace: dict) -> list[TestResult]:
-    """Grade functions living in ``namespace`` in this process (no kernel).
+def grade_namespace(assignment: str, namespace: dict, only: Optional[set] = None) -> list[TestResult]:
+    """Grade functions living in ``namespace`` in this process (no kernel);
+    ``only`` limits grading to those functions.
 
     For testing the checks themselves: mutants and valid alternatives.  Real
     submissions are graded in a sandboxed kernel by :mod:`depthlab.judge.session`.
     """
     prepared = prepare(assignment)
     fixtures = probe.load_fixtures([prepared.fixture_source] if prepared.fixture_source else [])
-    outcomes = {pt.test.test_id: run_in_process(namespace.get(pt.test.function), pt, fixtures)
-                for pt in prepared.tests}
-    return judge_outcomes(prepared, outcomes)
+    tests = [pt for pt in prepared.tests if only is None or pt.test.function in only]
+    outcomes = {pt.test.test_id: run_in_process(namespace.get(pt.test.function), pt, fixtures) for pt in tests}
+    return [r for r in judge_outcomes(prepared, outcomes) if only is None or r.function in only]
