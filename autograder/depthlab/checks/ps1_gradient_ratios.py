@@ -1,0 +1,694 @@
+"""Hidden tests of ps1_gradient_ratios: steepest descent on the circular and the
+elliptical bowl ``a*x**2 + b*y**2``.
+
+Cases are made from the test's seeded ``rng``; the reference runs on them in
+the grading process.  ``plot_descent`` is judged from the description of the
+Axes it drew on (:func:`judge_plot_descent`), against the path the case itself
+passed in.  ``contraction_factor`` and ``optimal_learning_rate`` are only
+called with ``a, b > 0``: the interface lists a ``ValueError`` for
+``max_stable_learning_rate`` alone, so only that one is tested for it.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from depthlab.judge.compare import describe_failure, judge_close
+from depthlab.judge.probe import DecodeError, Opaque, decode
+from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
+
+NAME = "ps1_gradient_ratios"
+
+
+# --------------------------------------------------------------------------- labels
+
+def _num(x) -> str:
+    return f"{float(x):.4g}"
+
+
+def _vec(w) -> str:
+    w = np.asarray(w)
+    if w.ndim == 1 and w.size <= 4:
+        return "(" + ", ".join(_num(v) for v in w) + ")"
+    return f"an array of shape {w.shape}"
+
+
+def _bowl(a, b) -> str:
+    return f"bowl a={_num(a)}, b={_num(b)}"
+
+
+def _rand_ab(rng, low=0.3, high=6.0):
+    """Two bowl coefficients at least 30% apart, so swapping them shows."""
+    while True:
+        a, b = rng.uniform(low, high, size=2)
+        if abs(a - b) > 0.3 * max(a, b):
+            return float(a), float(b)
+
+
+def _bowl_path(a, b, w0, lr, n_steps):
+    """Descent on the bowl, computed here to build cases (not the reference)."""
+    path = [np.asarray(w0, dtype=float)]
+    scale = 2.0 * np.array([a, b])
+    for _ in range(n_steps):
+        path.append(path[-1] - lr * scale * path[-1])
+    return np.array(path)
+
+
+def _with_batch_hint(test, case, got, ref) -> Verdict:
+    """judge_close, plus a hint when a batch of points made the function fail."""
+    verdict = judge_close(test, case, got, ref)
+    if not verdict.passed and not verdict.hint and np.ndim(case.args[0]) > 1:
+        return Verdict(False, verdict.problem,
+                       "w can hold many points, shape (..., 2): take x = w[..., 0] and y = w[..., 1]")
+    return verdict
+
+
+# --------------------------------------------------------------------------- bowl_loss
+
+def bowl_loss_cases(rng):
+    a, b = _rand_ab(rng)
+    cases = [
+        Case((np.array([1.0, 1.0]),), label="w=(1, 1), default a and b", public=True),
+        Case((np.array([3.0, -2.0]),), {"a": 1.0, "b": 1.0}, label="w=(3, -2), a=1, b=1", public=True),
+        Case((np.array([[1.0, 1.0], [3.0, -2.0]]),), label="two points w=[[1, 1], [3, -2]], default a and b",
+             public=True),
+        Case((np.array([0.0, 0.0]),), {"a": a, "b": b}, label=f"the minimum w=(0, 0), a={_num(a)}, b={_num(b)}"),
+    ]
+    for _ in range(2):
+        a, b = _rand_ab(rng)
+        w = rng.normal(size=2) * 2
+        cases.append(Case((w,), {"a": a, "b": b}, label=f"w={_vec(w)}, a={_num(a)}, b={_num(b)}"))
+    w = rng.normal(size=2) * 2
+    cases.append(Case((w,), label=f"w={_vec(w)}, default a and b"))
+    for shape in [(2, 2), (5, 2), (3, 4, 2)]:
+        a, b = _rand_ab(rng)
+        w = rng.normal(size=shape) * 2
+        cases.append(Case((w,), {"a": a, "b": b}, label=f"w of shape {shape}, a={_num(a)}, b={_num(b)}"))
+    cases.append(Case(([[1, 2], [-3, 0], [0, 4]],), {"a": 2, "b": 0.5},
+                      label="w=[[1, 2], [-3, 0], [0, 4]] (a list of ints), a=2, b=0.5"))
+    return cases
+
+
+def diagnose_bowl_loss(case, got, ref) -> Optional[str]:
+    w = np.asarray(case.args[0], dtype=float)
+    a, b = case.kwargs.get("a", 1.0), case.kwargs.get("b", 4.0)
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    x, y = w[..., 0], w[..., 1]
+    candidates = {
+        "a and b seem swapped: a multiplies x**2 and b multiplies y**2": b * x ** 2 + a * y ** 2,
+        "the coordinates are not squared": a * x + b * y,
+        "the result has a square root: the bowl is a*x**2 + b*y**2, not a distance": np.sqrt(a * x ** 2 + b * y ** 2),
+        "the default coefficients should be a=1.0, b=4.0": x ** 2 + y ** 2,
+    }
+    if w.ndim > 1 and w.shape[0] == 2:
+        rows = np.asarray(w[0], dtype=float), np.asarray(w[1], dtype=float)
+        candidates["x, y = w takes the first two rows, not the two coordinates: use w[..., 0] and w[..., 1]"] = \
+            a * rows[0] ** 2 + b * rows[1] ** 2
+    for hint, value in candidates.items():
+        if g.shape == np.shape(value) and np.allclose(g, value, rtol=1e-6, atol=1e-9):
+            return hint
+    if g.shape != np.shape(ref) and g.ndim == 0 and w.ndim > 1:
+        return "the result should hold one loss per point, shape w.shape[:-1]: do not sum over the points"
+    return None
+
+
+# --------------------------------------------------------------------------- bowl_grad
+
+def bowl_grad_cases(rng):
+    cases = [
+        Case((np.array([1.0, 1.0]),), label="w=(1, 1), default a and b", public=True),
+        Case((np.array([3.0, -2.0]),), {"a": 1.0, "b": 1.0}, label="w=(3, -2), a=1, b=1", public=True),
+        Case((np.array([[1.0, 1.0], [3.0, -2.0]]),), label="two points w=[[1, 1], [3, -2]], default a and b",
+             public=True),
+    ]
+    for _ in range(2):
+        a, b = _rand_ab(rng)
+        w = rng.normal(size=2) * 2
+        cases.append(Case((w,), {"a": a, "b": b}, label=f"w={_vec(w)}, a={_num(a)}, b={_num(b)}"))
+    w = rng.normal(size=2) * 2
+    cases.append(Case((w,), label=f"w={_vec(w)}, default a and b"))
+    for shape in [(2, 2), (5, 2), (3, 4, 2)]:
+        a, b = _rand_ab(rng)
+        w = rng.normal(size=shape) * 2
+        cases.append(Case((w,), {"a": a, "b": b}, label=f"w of shape {shape}, a={_num(a)}, b={_num(b)}"))
+    cases.append(Case(([[1, 2], [-3, 0], [0, 4]],), {"a": 2, "b": 0.5},
+                      label="w=[[1, 2], [-3, 0], [0, 4]] (a list of ints), a=2, b=0.5"))
+    return cases
+
+
+def diagnose_bowl_grad(case, got, ref) -> Optional[str]:
+    w = np.asarray(case.args[0], dtype=float)
+    a, b = case.kwargs.get("a", 1.0), case.kwargs.get("b", 4.0)
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    ref = np.asarray(ref, dtype=float)
+    if g.shape == (2,) + ref.shape[:-1] and ref.ndim > 1:
+        return "the two components are stacked along the first axis: stack them along the last one (np.stack(..., axis=-1))"
+    swapped = 2 * w * np.array([b, a])
+    if g.shape == ref.shape and np.allclose(g, swapped, rtol=1e-6, atol=1e-9):
+        return "a and b seem swapped: the x component is 2*a*x"
+    if g.shape == ref.shape and np.allclose(g, 2 * w, rtol=1e-6, atol=1e-9):
+        return "the default coefficients should be a=1.0, b=4.0"
+    return None
+
+
+# --------------------------------------------------------------------------- gradient_descent
+
+def _spd(rng, d):
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    return (q * rng.uniform(0.5, 3.0, size=d)) @ q.T
+
+
+def gradient_descent_cases(rng):
+    cases = [
+        Case((Fixture("bowl_grad", {"a": 1.0, "b": 4.0}), np.array([1.0, 1.0]), 0.1, 3),
+             label="bowl a=1, b=4, w0=(1, 1), lr=0.1, 3 steps", public=True),
+        Case((Fixture("bowl_grad", {"a": 1.0, "b": 4.0}), np.array([2.0, -1.0]), 0.1, 0),
+             label="bowl a=1, b=4, w0=(2, -1), lr=0.1, 0 steps", public=True),
+        Case((Fixture("quadratic_grad", {"A": 2.0 * np.eye(3), "center": np.zeros(3)}), np.array([1.0, 2.0, 3.0]),
+              0.25, 2), label="the gradient 2*w in 3 dimensions, w0=(1, 2, 3), lr=0.25, 2 steps", public=True),
+    ]
+    for n_steps in (1, 25):
+        a, b = _rand_ab(rng)
+        w0 = rng.normal(size=2) * 2
+        lr = float(rng.uniform(0.1, 0.95) / max(a, b))
+        cases.append(Case((Fixture("bowl_grad", {"a": a, "b": b}), w0, lr, n_steps),
+                          label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)}, {n_steps} steps"))
+    a, b = _rand_ab(rng)
+    w0 = rng.normal(size=2)
+    lr = float(rng.uniform(1.05, 1.3) / max(a, b))
+    cases.append(Case((Fixture("bowl_grad", {"a": a, "b": b}), w0, lr, 12),
+                      label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)} above the stable limit, 12 steps"))
+    for d in (1, 3, 5):
+        A, c = _spd(rng, d), rng.normal(size=d)
+        w0 = rng.normal(size=d) * 2
+        lr = float(rng.uniform(0.05, 0.3))
+        cases.append(Case((Fixture("quadratic_grad", {"A": A, "center": c}), w0, lr, 8),
+                          label=f"a quadratic in {d} dimensions, w0={_vec(w0)}, lr={_num(lr)}, 8 steps"))
+    cases.append(Case((Fixture("quartic_grad", {}), np.array([0.8, -0.5]), 0.05, 10),
+                      label="the quartic sum(w**4), w0=(0.8, -0.5), lr=0.05, 10 steps"))
+    cases.append(Case((Fixture("bowl_grad", {"a": 1.0, "b": 1.0}), [2, -1], 0.25, 4),
+                      label="bowl a=1, b=1, w0=[2, -1] (a list of ints), lr=0.25, 4 steps"))
+    return cases
+
+
+def diagnose_gradient_descent(case, got, ref) -> Optional[str]:
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    ref = np.asarray(ref, dtype=float)
+    w0 = np.asarray(case.args[1], dtype=float)
+    if g.ndim == 1 and ref.shape[0] == 1 and g.shape == w0.shape:
+        return "return the path as a 2-D array of shape (n_steps + 1, d), even for 0 steps"
+    if g.ndim != 2 or ref.ndim != 2:
+        return None
+    if g.shape[0] == ref.shape[0] - 1 and g.shape[1:] == ref.shape[1:]:
+        if np.allclose(g, ref[1:], rtol=1e-6, atol=1e-9):
+            return "the path misses its start: path[0] must be w0"
+        if np.allclose(g, ref[:-1], rtol=1e-6, atol=1e-9):
+            return "the path stops one step early: it needs n_steps + 1 rows"
+    if g.shape == ref.shape and g.shape[0] > 1 and np.allclose(g[:-1], ref[1:], rtol=1e-6, atol=1e-9):
+        return "the path misses its start: path[0] must be w0, and path[n_steps] the point after n_steps steps"
+    if g.shape[0] == ref.shape[0] + 1:
+        return "the path has one row too many: n_steps steps give n_steps + 1 points"
+    if g.shape == ref.shape and g.shape[0] > 2:
+        if np.allclose(g, g[-1], rtol=0, atol=0) and not np.allclose(ref, ref[-1]):
+            return ("every row is the same array: the path holds several references to one array that was "
+                    "updated in place; store w.copy(), or write w = w - lr * g")
+        if not np.allclose(g[1], ref[1], rtol=1e-6, atol=1e-9) and np.allclose(
+                g[1] - g[0], -(ref[1] - ref[0]), rtol=1e-6, atol=1e-9):
+            return "the step goes uphill: subtract lr * grad_fn(w)"
+    return None
+
+
+# --------------------------------------------------------------------------- steps_to_converge
+
+def _bowl_fixtures(a, b):
+    return Fixture("bowl_loss", {"a": a, "b": b}), Fixture("bowl_grad", {"a": a, "b": b})
+
+
+def _bowl_losses(a, b, w0, lr, n_steps):
+    path = _bowl_path(a, b, w0, lr, n_steps)
+    return a * path[:, 0] ** 2 + b * path[:, 1] ** 2
+
+
+def _first_within(losses, tol):
+    hits = np.flatnonzero(losses <= tol)
+    return int(hits[0]) if hits.size else None
+
+
+def steps_to_converge_cases(rng):
+    loss4, grad4 = _bowl_fixtures(1.0, 4.0)
+    cases = [
+        Case((loss4, grad4, np.array([1.0, 1.0]), 0.2), label="bowl a=1, b=4, w0=(1, 1), lr=0.2", public=True),
+        Case((loss4, grad4, np.array([1e-5, 0.0]), 0.2),
+             label="bowl a=1, b=4, starting within tol at w0=(1e-05, 0), lr=0.2", public=True),
+        Case((loss4, grad4, np.array([1.0, 1.0]), 0.3),
+             label="bowl a=1, b=4, w0=(1, 1), lr=0.3 (above the stable limit 0.25)", public=True),
+        Case((loss4, grad4, np.array([1.0, 0.0]), 0.25), {"tol": 4.0 ** -5}, note="exact", public=True,
+             label="bowl a=1, b=4, w0=(1, 0), lr=0.25, tol=4**-5 (the loss after 5 steps, exactly)"),
+        Case((loss4, grad4, np.array([1.0, 1.0]), 0.2), {"max_steps": 19}, public=True,
+             label="bowl a=1, b=4, w0=(1, 1), lr=0.2, max_steps=19 (20 steps needed)"),
+        Case((loss4, grad4, np.array([1.0, 1.0]), 0.2), {"max_steps": 20}, public=True,
+             label="bowl a=1, b=4, w0=(1, 1), lr=0.2, max_steps=20 (20 steps needed)"),
+    ]
+    # randomized convergent runs, on both sides of the optimal rate
+    for frac in (0.3, 0.9):
+        a, b = _rand_ab(rng)
+        loss, grad = _bowl_fixtures(a, b)
+        w0 = rng.normal(size=2) * 2
+        lr = float(frac / max(a, b))
+        cases.append(Case((loss, grad, w0, lr), label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)}"))
+    a, b = _rand_ab(rng)
+    loss, grad = _bowl_fixtures(a, b)
+    w0 = rng.normal(size=2) * 3
+    lr = float(1.0 / (a + b))
+    cases.append(Case((loss, grad, w0, lr), {"tol": 1e-3},
+                      label=f"{_bowl(a, b)}, w0={_vec(w0)}, the optimal lr={_num(lr)}, tol=0.001"))
+    # the loss lands exactly on tol at step k (dyadic numbers: every iterate is exact)
+    for _ in range(3):
+        a = float(rng.choice([0.5, 1.0, 2.0]))
+        b = float(rng.choice([1.0, 2.0, 4.0]))
+        lr = float(rng.choice([1 / 16, 1 / 8]))
+        w0 = rng.integers(1, 5, size=2) * rng.choice([-1.0, 1.0], size=2)
+        k = int(rng.integers(2, 6))
+        losses = _bowl_losses(a, b, w0, lr, k + 1)
+        assert losses[k - 1] > losses[k] > losses[k + 1]
+        loss, grad = _bowl_fixtures(a, b)
+        cases.append(Case((loss, grad, w0, lr), {"tol": float(losses[k])}, note="exact",
+                          label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)}, tol={losses[k]:.17g} "
+                                f"(the loss after {k} steps, exactly)"))
+    # max_steps boundaries: converging on the last allowed step, and one step short
+    a, b = _rand_ab(rng)
+    loss, grad = _bowl_fixtures(a, b)
+    w0 = rng.normal(size=2) * 2
+    lr = float(0.5 / max(a, b))
+    losses = _bowl_losses(a, b, w0, lr, 200)
+    k = int(rng.integers(8, 20))
+    tol = float(np.sqrt(losses[k] * losses[k - 1]))     # strictly between two steps' losses
+    assert _first_within(losses, tol) == k
+    for max_steps, what in ((k, "reached on the last allowed step"), (k - 1, "not reached within max_steps")):
+        cases.append(Case((loss, grad, w0, lr), {"tol": tol, "max_steps": max_steps},
+                          label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)}, tol={tol:.4g}, "
+                                f"max_steps={max_steps} ({what})"))
+    # slow descent that never gets there: None, not max_steps
+    a, b = _rand_ab(rng)
+    loss, grad = _bowl_fixtures(a, b)
+    cases.append(Case((loss, grad, np.array([1.0, -1.0]), 0.001), {"max_steps": 50},
+                      label=f"{_bowl(a, b)}, w0=(1, -1), lr=0.001, max_steps=50 (too slow to converge)"))
+    # on and above the stability limit: never converges, or diverges to inf
+    a, b = _rand_ab(rng)
+    loss, grad = _bowl_fixtures(a, b)
+    w0 = rng.normal(size=2) + np.array([0.0, 1.0])
+    cases.append(Case((loss, grad, w0, 1.0 / max(a, b)), {"max_steps": 300},
+                      label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr exactly at the stable limit {_num(1 / max(a, b))}, "
+                            "max_steps=300"))
+    for factor in (1.2, 3.0):
+        a, b = _rand_ab(rng)
+        loss, grad = _bowl_fixtures(a, b)
+        w0 = rng.normal(size=2) * 2
+        lr = float(factor / max(a, b))
+        cases.append(Case((loss, grad, w0, lr),
+                          label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)} above the stable limit (diverges)"))
+    cases.append(Case((Fixture("quartic_loss", {}), Fixture("quartic_grad", {}), np.array([3.0, -2.0]), 0.5),
+                      label="the quartic sum(w**4), w0=(3, -2), lr=0.5 (blows up to inf within a few steps)"))
+    cases.append(Case((Fixture("quartic_loss", {}), Fixture("quartic_grad", {}), np.array([0.5, -0.25]), 0.1),
+                      {"tol": 1e-4}, label="the quartic sum(w**4), w0=(0.5, -0.25), lr=0.1, tol=0.0001"))
+    cases.append(Case((loss4, grad4, np.array([np.nan, 1.0]), 0.1),
+                      label="bowl a=1, b=4, a non-finite start w0=(nan, 1), lr=0.1"))
+    A, c = _spd(rng, 3), rng.normal(size=3)
+    w0 = c + rng.normal(size=3)
+    lr = float(0.8 / np.linalg.eigvalsh(A).max())
+    cases.append(Case((Fixture("quadratic_loss", {"A": A, "center": c}), Fixture("quadratic_grad", {"A": A, "center": c}),
+                       w0, lr), {"tol": 1e-6},
+                      label=f"a quadratic in 3 dimensions, w0={_vec(w0)}, lr={_num(lr)}, tol=1e-06"))
+    return cases
+
+
+def judge_steps_to_converge(test, case, got, ref) -> Verdict:
+    """judge_close, with None treated as an answer rather than a forgotten return."""
+    if got.ok and ref.ok and got.value is None and ref.value is not None:
+        return Verdict(False, f"returned None, expected {ref.value}",
+                       diagnose_steps_to_converge(case, got.value, ref.value) or "")
+    return judge_close(test, case, got, ref)
+
+
+def diagnose_steps_to_converge(case, got, ref) -> Optional[str]:
+    max_steps = case.kwargs.get("max_steps", 10_000)
+    if ref is None:
+        if isinstance(got, (int, np.integer)) and got == max_steps:
+            return "when no iterate gets within tol, return None, not max_steps"
+        return "no iterate up to max_steps is within tol here (or the run diverged): return None"
+    if got is None:
+        if ref == max_steps:
+            return "the iterate after max_steps steps counts too: k runs over 0..max_steps"
+        return None
+    try:
+        diff = float(got) - float(ref)
+    except (TypeError, ValueError):
+        return None
+    if diff == 1 and ref == 0:
+        return "w0 itself is within tol: check the loss before taking the first step (the answer is then 0)"
+    if diff == 1 and case.note == "exact":
+        return "the loss equals tol exactly at the expected step: the test is loss <= tol"
+    if diff == 1:
+        return "one step too many: k counts the steps taken, and path[0] = w0 is step 0"
+    if diff == -1:
+        return "one step too few: k counts the steps taken, and path[0] = w0 is step 0"
+    return None
+
+
+# --------------------------------------------------------------------------- direction_reversals
+
+def _reversal_variants(path, axis):
+    path = np.asarray(path, dtype=float)
+    out = {}
+    pos = np.sign(path[:, axis])
+    out["this counts sign changes of the positions; count sign changes of the steps "
+        "s_k = path[k+1, axis] - path[k, axis]"] = int(np.sum(pos[:-1] * pos[1:] < 0))
+    s = np.diff(path[:, axis])
+    out["a zero step is not a reversal: the condition is s_k * s_{k+1} < 0, strictly"] = int(np.sum(s[:-1] * s[1:] <= 0))
+    if path.ndim == 2 and path.shape[1] > 1 and axis < path.ndim:
+        s = np.diff(path, axis=axis)
+        out["`axis` picks one coordinate, the column path[:, axis]; its steps are differences of "
+            "consecutive rows, counted for that coordinate only"] = int(np.sum(s[:-1] * s[1:] < 0))
+    return out
+
+
+def direction_reversals_cases(rng):
+    zigzag = _bowl_path(1.0, 4.0, [2.0, 1.0], 0.2, 8)
+    cases = [
+        Case((np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 0.0]]), 0),
+             label="x going 0, 1, 0, 1 (axis 0)", public=True),
+        Case((np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 0.0]]), 1),
+             label="y staying 0 while x moves (axis 1)", public=True),
+        Case((zigzag, 1), label="9 iterates of descent on bowl a=1, b=4 with lr=0.2, along y (axis 1)", public=True),
+        Case((zigzag, 0), label="9 iterates of descent on bowl a=1, b=4 with lr=0.2, along x (axis 0)", public=True),
+        Case((np.array([[-2.0, 0.0], [-1.0, 0.0], [1.0, 0.0], [2.0, 0.0]]), 0), public=True,
+             label="x going -2, -1, 1, 2: crossing zero without turning back (axis 0)"),
+        Case((np.array([[-2.0, 5.0], [-1.0, 5.0], [1.0, 4.0], [2.0, 3.0]]), 0),
+             label="x going -2, -1, 1, 2 while y falls 5, 5, 4, 3 (axis 0)"),
+        Case((np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 2.0], [0.0, 1.0], [1.0, 0.0]]), 0),
+             label="x going 0, 1, 1, 0, 0, 1: every turn has a pause (axis 0)"),
+        Case((np.array([[3.0, 1.0]]), 0), label="a path of one point"),
+        Case((np.array([[3.0, 1.0], [2.0, 2.0]]), 1), label="a path of two points"),
+    ]
+    for axis in (0, 1):
+        n = int(rng.integers(25, 40))
+        walk = np.cumsum(rng.integers(-1, 2, size=(n, 2)), axis=0)
+        cases.append(Case((walk, axis), label=f"an integer walk of {n} points with pauses, axis {axis}"))
+    walk = np.cumsum(rng.normal(size=(30, 3)), axis=0)
+    cases.append(Case((walk, 2), label="a random walk of 30 points in 3 dimensions, axis 2"))
+    walk = np.cumsum(rng.normal(size=(20, 2)), axis=0) - 0.5
+    cases.append(Case((walk.tolist(), 0), label="a random walk of 20 points given as a list, axis 0"))
+    return cases
+
+
+def diagnose_direction_reversals(case, got, ref) -> Optional[str]:
+    try:
+        g = float(got)
+    except (TypeError, ValueError):
+        return "return the count as an int"
+    for hint, value in _reversal_variants(case.args[0], case.args[1]).items():
+        if g == value and value != ref:
+            return hint
+    return None
+
+
+# --------------------------------------------------------------------------- learning rates
+
+def contraction_factor_cases(rng):
+    cases = [
+        Case((1.0, 4.0, 0.2), label="a=1, b=4, lr=0.2 (the optimal rate)", public=True),
+        Case((1.0, 4.0, 0.1), label="a=1, b=4, lr=0.1", public=True),
+        Case((1.0, 4.0, 0.3), label="a=1, b=4, lr=0.3 (above the stable limit)", public=True),
+        Case((2.0, 3.0, 0.0), label="a=2, b=3, lr=0"),
+        Case((1, 1, 0.5), label="a=1, b=1, lr=0.5 (one step to the minimum)"),
+    ]
+    for frac in (0.2, 0.6, 0.9, 1.4):    # below the optimum, between it and the limit, above the limit
+        a, b = _rand_ab(rng)
+        lr = float(frac / max(a, b))
+        cases.append(Case((a, b, lr), label=f"a={_num(a)}, b={_num(b)}, lr={_num(lr)}"))
+    return cases
+
+
+def diagnose_contraction_factor(case, got, ref) -> Optional[str]:
+    a, b, lr = (float(v) for v in case.args)
+    try:
+        g = float(got)
+    except (TypeError, ValueError):
+        return "return a single number"
+    variants = {
+        "the factor of a step can be negative (the iterate jumps across the minimum): take abs() of each":
+            max(1 - 2 * a * lr, 1 - 2 * b * lr),
+        "the slower direction decides the worst case: take the max, not the min":
+            min(abs(1 - 2 * a * lr), abs(1 - 2 * b * lr)),
+        "the gradient of a*x**2 is 2*a*x: the step factor is 1 - 2*a*lr": max(abs(1 - a * lr), abs(1 - b * lr)),
+    }
+    for hint, value in variants.items():
+        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
+            return hint
+    return None
+
+
+def _rate_cases(rng, public):
+    cases = [Case(args, label=f"a={args[0]}, b={args[1]}", public=True) for args in public]
+    cases.append(Case((3, 1), label="a=3, b=1 (ints, the steep direction along x)"))
+    for _ in range(3):
+        a, b = _rand_ab(rng, 0.05, 20.0)
+        cases.append(Case((a, b), label=f"a={_num(a)}, b={_num(b)}"))
+    return cases
+
+
+def optimal_learning_rate_cases(rng):
+    return _rate_cases(rng, [(1.0, 4.0), (1.0, 1.0)])
+
+
+def diagnose_optimal_learning_rate(case, got, ref) -> Optional[str]:
+    a, b = (float(v) for v in case.args)
+    try:
+        g = float(got)
+    except (TypeError, ValueError):
+        return "return a single number"
+    variants = {
+        "the gradient of a*x**2 is 2*a*x, so the curvatures are 2a and 2b: 2 / (2a + 2b) = 1 / (a + b)": 2 / (a + b),
+        "1 / max(a, b) is the stability limit; the best rate balances both directions: 1 / (a + b)": 1 / max(a, b),
+        "1 / (2 max(a, b)) solves the steep direction in one step but leaves the flat one slow": 1 / (2 * max(a, b)),
+    }
+    for hint, value in variants.items():
+        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
+            return hint
+    return None
+
+
+def max_stable_learning_rate_cases(rng):
+    cases = _rate_cases(rng, [(1.0, 4.0), (1.0, 1.0)])
+    cases.insert(2, Case((-1.0, 4.0), label="a=-1, b=4 (not a bowl)", public=True))
+    for a, b in [(0.0, 2.0), (3.0, 0.0), (2.0, -0.5), (0.0, 0.0), (-1.0, -2.0)]:
+        cases.append(Case((a, b), label=f"a={_num(a)}, b={_num(b)} (not a bowl)"))
+    return cases
+
+
+def diagnose_max_stable_learning_rate(case, got, ref) -> Optional[str]:
+    a, b = (float(v) for v in case.args)
+    try:
+        g = float(got)
+    except (TypeError, ValueError):
+        return "return a single number"
+    variants = {
+        "the steepest direction limits the rate: 1 / max(a, b), not 1 / min(a, b)": 1 / min(a, b),
+        "the gradient of b*y**2 is 2*b*y: the step factor 1 - 2*b*lr leaves (-1, 1) above lr = 1 / b": 2 / max(a, b),
+    }
+    for hint, value in variants.items():
+        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
+            return hint
+    return None
+
+
+# --------------------------------------------------------------------------- plot_descent
+
+def plot_descent_cases(rng):
+    cases = [Case((AX, _bowl_path(1.0, 4.0, [2.0, 1.0], 0.2, 3)),
+                  label="ax, 4 iterates of descent from (2, 1) on the default bowl a=1, b=4 with lr=0.2", public=True),
+             Case((AX, _bowl_path(1.0, 4.0, [2.0, 1.0], 0.2, 10)), {"a": 1.0, "b": 4.0},
+                  label="ax, 11 iterates of descent from (2, 1) on bowl a=1, b=4 with lr=0.2"),
+             Case((AX, _bowl_path(1.0, 1.0, [-1.5, 1.0], 0.2, 6)), {"a": 1.0, "b": 1.0},
+                  label="ax, 7 iterates of descent from (-1.5, 1) on bowl a=1, b=1 with lr=0.2")]
+    for n_steps in (5, 14):
+        a, b = _rand_ab(rng)
+        w0 = rng.uniform(0.5, 3.0, size=2) * rng.choice([-1.0, 1.0], size=2)
+        lr = float(rng.uniform(0.6, 0.95) / max(a, b))
+        path = _bowl_path(a, b, w0, lr, n_steps)
+        cases.append(Case((AX, path), {"a": a, "b": b},
+                          label=f"ax, {n_steps + 1} iterates of descent from {_vec(w0)} on {_bowl(a, b)} "
+                                f"with lr={_num(lr)}"))
+    path = _bowl_path(1.0, 4.0, [-3.0, -0.5], 0.1, 8)
+    cases.append(Case((AX, path.tolist()), label="ax, 9 iterates from (-3, -0.5) given as a list, default a and b"))
+    return cases
+
+
+_NO_LINESTYLE = ("None", "none", "", " ")
+
+
+def _decoded(data):
+    try:
+        return np.asarray(decode(data), dtype=float).ravel()
+    except (DecodeError, TypeError, ValueError, KeyError):
+        return np.zeros(0)
+
+
+def _lines(desc) -> list[dict]:
+    out = []
+    for line in desc.get("lines") or []:
+        if not isinstance(line, dict) or not line.get("visible", True):
+            continue
+        out.append({"x": _decoded(line.get("x")), "y": _decoded(line.get("y")),
+                    "marker": line.get("marker"), "linestyle": str(line.get("linestyle"))})
+    return out
+
+
+def _point_sets(desc) -> list[np.ndarray]:
+    """Offsets of the scatter-like collections (contour sets excluded: they report (0, 0))."""
+    out = []
+    for coll in desc.get("collections") or []:
+        if not isinstance(coll, dict) or "Contour" in str(coll.get("type", "")):
+            continue
+        try:
+            pts = np.asarray(decode(coll.get("offsets")), dtype=float)
+        except (DecodeError, TypeError, ValueError, KeyError):
+            continue
+        if pts.ndim == 2 and pts.shape[1] == 2:
+            out.append(pts)
+    return out
+
+
+def _same(x, y, xs, ys, scale) -> bool:
+    return (x.shape == xs.shape and y.shape == ys.shape
+            and np.allclose(x, xs, rtol=1e-9, atol=1e-12 * scale)
+            and np.allclose(y, ys, rtol=1e-9, atol=1e-12 * scale))
+
+
+def _path_problem(lines, points, path, scale) -> Optional[Verdict]:
+    """Is the path drawn as a line with markers?  None when it is."""
+    px, py = path[:, 0], path[:, 1]
+    exact = [ln for ln in lines if _same(ln["x"], ln["y"], px, py, scale)]
+    if not exact:
+        hint = "plot x = path[:, 0] against y = path[:, 1], every point from path[0] on"
+        for ln in lines:
+            if _same(ln["x"], ln["y"], py, px, scale):
+                hint = "x and y are swapped: path[:, 0] goes on the horizontal axis, path[:, 1] on the vertical"
+            elif len(path) > 1 and _same(ln["x"], ln["y"], px[1:], py[1:], scale):
+                hint = "the line misses the starting point path[0]"
+            elif len(path) > 1 and _same(ln["x"], ln["y"], px[:-1], py[:-1], scale):
+                hint = "the line misses the last point of the path"
+            elif ln["x"].shape == ln["y"].shape == px.shape and np.allclose(ln["x"], np.arange(len(path))) \
+                    and (np.allclose(ln["y"], px) or np.allclose(ln["y"], py)):
+                hint = "ax.plot(path) draws each coordinate against the step number: plot path[:, 0] against path[:, 1]"
+        return Verdict(False, f"no line on the Axes has the path's {len(path)} points as its data", hint)
+    scattered = any(_same(p[:, 0], p[:, 1], px, py, scale) for p in points)
+    if not any(ln["marker"] for ln in exact) and not scattered:
+        return Verdict(False, "the path is drawn without markers",
+                       "mark every iterate, e.g. ax.plot(path[:, 0], path[:, 1], 'o-')")
+    if not any(ln["linestyle"] not in _NO_LINESTYLE for ln in exact):
+        return Verdict(False, "the path's points are not joined by a line",
+                       "draw the path as a line with markers, e.g. 'o-'")
+    return None
+
+
+def _minimum_marked(lines, points, path, scale) -> bool:
+    tol = 1e-9 * scale
+    px, py = path[:, 0], path[:, 1]
+    for ln in lines:
+        if ln["marker"] and ln["x"].size and ln["x"].shape == ln["y"].shape \
+                and not _same(ln["x"], ln["y"], px, py, scale):
+            if np.any((np.abs(ln["x"]) <= tol) & (np.abs(ln["y"]) <= tol)):
+                return True
+    for p in points:
+        if not _same(p[:, 0], p[:, 1], px, py, scale) and np.any(np.all(np.abs(p) <= tol, axis=1)):
+            return True
+    return False
+
+
+def _covers(lim, low, high, scale) -> bool:
+    try:
+        lo, hi = sorted(float(v) for v in lim)
+    except (TypeError, ValueError):
+        return False
+    slack = 1e-9 * scale
+    return lo <= low + slack and hi >= high - slack
+
+
+def judge_plot_descent(test, case, got, ref) -> Verdict:
+    """Judge the drawing against the case's own path: contours, the path as a line
+    with markers, the minimum marked, limits covering both, equal aspect, labels
+    and title, and ``ax`` returned."""
+    problem = describe_failure(got, ref)
+    if problem:
+        return Verdict(False, problem)
+    if got.mutated:
+        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
+                       "work on a copy: inputs must not be mutated")
+    desc = got.axes
+    if not isinstance(desc, dict) or "error" in desc:
+        return Verdict(False, "the Axes it drew on could not be inspected")
+    path = np.asarray(case.args[1], dtype=float)
+    scale = max(float(np.max(np.abs(path))), 1e-3)
+    lines, points = _lines(desc), _point_sets(desc)
+    verdict = _path_problem(lines, points, path, scale)
+    if verdict is not None:
+        return verdict
+    if not desc.get("contour_sets"):
+        return Verdict(False, "there are no contour lines of the bowl",
+                       "evaluate the loss on a grid (np.meshgrid) that covers the path and draw ax.contour(X, Y, Z)")
+    if not (_covers(desc.get("xlim"), min(path[:, 0].min(), 0.0), max(path[:, 0].max(), 0.0), scale)
+            and _covers(desc.get("ylim"), min(path[:, 1].min(), 0.0), max(path[:, 1].max(), 0.0), scale)):
+        return Verdict(False, f"the axes limits x {desc.get('xlim')}, y {desc.get('ylim')} cut off part of "
+                              "the path or the minimum",
+                       "let the grid of the contour plot and the limits cover the whole path and (0, 0)")
+    if not _minimum_marked(lines, points, path, scale):
+        return Verdict(False, "the minimum (0, 0) is not marked",
+                       "mark it with a marker of its own, e.g. ax.plot(0, 0, '*') or ax.scatter(0, 0)")
+    aspect = desc.get("aspect")
+    if not (aspect == "equal" or (isinstance(aspect, (int, float)) and abs(float(aspect) - 1.0) < 1e-9)):
+        return Verdict(False, f"the aspect is {aspect!r}, expected equal",
+                       "ax.set_aspect('equal'), so that circles look round and the zig-zag is not distorted")
+    missing = [what for what, key in (("an x label", "xlabel"), ("a y label", "ylabel"), ("a title", "title"))
+               if not str(desc.get(key) or "").strip()]
+    if missing:
+        return Verdict(False, "the plot has no " + " and no ".join(w.split(" ", 1)[1] for w in missing),
+                       "use ax.set_xlabel, ax.set_ylabel and ax.set_title")
+    value = got.value
+    if not (isinstance(value, Opaque) and value.kind == "Axes" and value.text == "the Axes it was given"):
+        shown = "None" if value is None else ("a different Axes" if isinstance(value, Opaque) and value.kind == "Axes"
+                                              else type(value).__name__)
+        return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax")
+    return Verdict(True)
+
+
+# --------------------------------------------------------------------------- the spec
+
+SPEC = AssignmentSpec(
+    name=NAME,
+    reference_module="solutions.ps1_gradient_ratios",
+    fixture_module="depthlab.checks.fixtures_ps1_gradient_ratios",
+    tests=(
+        FunctionTest("bowl_loss", 2, bowl_loss_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_loss),
+        FunctionTest("bowl_grad", 2, bowl_grad_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_grad),
+        FunctionTest("gradient_descent", 3, gradient_descent_cases, diagnose=diagnose_gradient_descent),
+        FunctionTest("steps_to_converge", 4, steps_to_converge_cases, judge=judge_steps_to_converge,
+                     diagnose=diagnose_steps_to_converge),
+        FunctionTest("direction_reversals", 3, direction_reversals_cases, diagnose=diagnose_direction_reversals),
+        FunctionTest("contraction_factor", 2, contraction_factor_cases, diagnose=diagnose_contraction_factor),
+        FunctionTest("optimal_learning_rate", 1, optimal_learning_rate_cases, diagnose=diagnose_optimal_learning_rate),
+        FunctionTest("max_stable_learning_rate", 2, max_stable_learning_rate_cases,
+                     diagnose=diagnose_max_stable_learning_rate),
+        FunctionTest("plot_descent", 3, plot_descent_cases, judge=judge_plot_descent),
+    ),
+)

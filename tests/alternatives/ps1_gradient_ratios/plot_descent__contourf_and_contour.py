@@ -1,0 +1,18 @@
+import numpy as np
+
+
+def plot_descent(ax, path, a=1.0, b=4.0):
+    path = np.asarray(path, dtype=float)
+    lo = np.minimum(path.min(axis=0), 0) - 0.5
+    hi = np.maximum(path.max(axis=0), 0) + 0.5
+    X, Y = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
+    Z = a * X ** 2 + b * Y ** 2
+    ax.contourf(X, Y, Z, levels=20, cmap="viridis")
+    ax.contour(X, Y, Z, levels=20, colors="white", linewidths=0.5)
+    ax.plot(path[:, 0], path[:, 1], "w.-")
+    ax.plot([0], [0], "r*", markersize=15)
+    ax.axis("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title("fixed-step descent")
+    return ax

@@ -1,0 +1,10 @@
+import numpy as np
+
+EXPECT = r"2-D array of shape \(n_steps \+ 1, d\)"
+
+
+def gradient_descent(grad_fn, w0, lr, n_steps):
+    path = [np.array(w0, dtype=float)]
+    for _ in range(n_steps):
+        path.append(path[-1] - lr * grad_fn(path[-1]))
+    return np.squeeze(np.array(path))

@@ -1,0 +1,13 @@
+import numpy as np
+
+EXPECT = r"max_norm=0\): returned .*expected it to raise ValueError"
+
+
+def clip_by_norm(g, max_norm):
+    if max_norm < 0:
+        raise ValueError("max_norm must not be negative")
+    g = np.array(g, dtype=float)
+    norm = np.linalg.norm(g)
+    if norm > max_norm:
+        g = g * (max_norm / norm)
+    return g

@@ -1,0 +1,14 @@
+import numpy as np
+
+EXPECT = r"the path climbs"
+
+
+def momentum_descent(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        v = beta * v + lr * grad_fn(w)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path)
