@@ -1,0 +1,15 @@
+import numpy as np
+
+EXPECT = r"not above tol=1e-06.*compare the gap with the tol that was passed in"
+
+
+def check_convexity(f, dim, n_trials=2000, low=-3.0, high=3.0, seed=0, tol=1e-9):
+    # ignores the tol it is given
+    rng = np.random.default_rng(seed)
+    for _ in range(n_trials):
+        w1 = rng.uniform(low, high, size=dim)
+        w2 = rng.uniform(low, high, size=dim)
+        lam = rng.uniform()
+        if jensen_gap(f, w1, w2, lam) > 1e-9:
+            return False, (w1, w2, lam)
+    return True, None

@@ -1,0 +1,17 @@
+import numpy as np
+
+EXPECT = r"not a violation.*not another sample"
+
+
+def check_convexity(f, dim, n_trials=2000, low=-3.0, high=3.0, seed=0, tol=1e-9):
+    rng = np.random.default_rng(seed)
+    convex = True
+    for _ in range(n_trials):
+        w1 = rng.uniform(low, high, size=dim)
+        w2 = rng.uniform(low, high, size=dim)
+        lam = rng.uniform()
+        if jensen_gap(f, w1, w2, lam) > tol:
+            convex = False
+    if convex:
+        return True, None
+    return False, (w1, w2, lam)

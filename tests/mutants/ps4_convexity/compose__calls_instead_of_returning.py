@@ -1,0 +1,7 @@
+import numpy as np
+
+EXPECT = r"raised TypeError"
+
+
+def compose(outer, inner):
+    return outer(inner)
