@@ -62,6 +62,7 @@ def test_compare_names_entry_expected_and_got():
     assert compare_values(np.array([np.inf]), np.array([np.inf]), 1e-6, 1e-9) is None
     assert compare_values((True, None), (False, None), 1e-6, 1e-9)
     assert compare_values(1.0 + 1e-12, 1.0, 1e-6, 1e-9) is None
+    assert compare_values(1000.004, 1000.0, 1e-6, 1e-9) == "the result is 1000.004, expected 1000"
 
 
 def test_generic_hints_recognise_common_mistakes():

@@ -36,6 +36,15 @@ def fmt(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def fmt_pair(got: float, ref: float) -> tuple[str, str]:
+    """Format two different numbers with just enough digits to tell them apart."""
+    for digits in (4, 6, 8, 10, 12, 17):
+        a, b = f"{got:.{digits}g}", f"{ref:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "None"
@@ -97,12 +106,14 @@ def compare_values(got: Any, ref: Any, rtol: float, atol: float, what: str = "th
         if close.all():
             return None
         if ref_arr.ndim == 0:
-            return f"{what} is {fmt(float(got_arr))}, expected {fmt(float(ref_arr))}"
+            g, r = fmt_pair(float(got_arr), float(ref_arr))
+            return f"{what} is {g}, expected {r}"
         idx = tuple(int(i) for i in np.argwhere(~close)[0])
         name = entry_name(idx) if entry_name else f"entry {list(idx)}"
         n_bad = int((~close).sum())
         more = f" ({n_bad} of {ref_arr.size} entries differ)" if n_bad > 1 else ""
-        return f"{name} of {what} is {fmt(float(got_arr[idx]))}, expected {fmt(float(ref_arr[idx]))}{more}"
+        g, r = fmt_pair(float(got_arr[idx]), float(ref_arr[idx]))
+        return f"{name} of {what} is {g}, expected {r}{more}"
     if isinstance(ref, Opaque):
         return None if isinstance(got, Opaque) and got.kind == ref.kind else f"{what} is {fmt(got)}, expected {fmt(ref)}"
     return None if got == ref else f"{what} is {fmt(got)}, expected {fmt(ref)}"
