@@ -1,11 +1,132 @@
+"""Reference solution of ps2_vanishing_gradients: backpropagation through a deep chain.
+
+The chain has one node per layer and ``m`` weights: ``h[0] = x`` and
+``h[t+1] = sigmoid(w[t] * h[t])``, so ``w[t]`` is the chapter's ``w_{t+1}`` and
+the output is ``o = h[m]``.  Equation (4.1) of the chapter reads, in this
+indexing, ``dL/dh_t = sigmoid'(w[t] * h[t]) * w[t] * dL/dh_{t+1}``.
+
+The wider networks at the end have a vector ``h_t`` per layer and a weight
+matrix ``W_t``: ``h_t = sigmoid(W_t @ h_{t-1})``.
+"""
 import numpy as np
 
 
 def sigmoid(z):
+    """Elementwise logistic function ``1 / (1 + exp(-z))`` as a float array.
+
+    Written so that ``exp`` only ever sees ``-|z| <= 0``: no overflow (and no
+    warning) for any finite ``z``, and exactly 0.5 at 0.
+    """
     z = np.asarray(z, dtype=float)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
+    e = np.exp(-np.abs(z))           # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    """Derivative of the sigmoid, ``sigmoid(z) * (1 - sigmoid(z))``; at most 0.25."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def forward_chain(w, x):
+    """Activations ``h[0] = x, h[t+1] = sigmoid(w[t] * h[t])`` of the chain, shape ``(m + 1,)``."""
+    w = np.asarray(w, dtype=float)
+    h = np.empty(w.size + 1)
+    h[0] = float(x)
+    for t in range(w.size):
+        h[t + 1] = sigmoid(w[t] * h[t])
+    return h
+
+
+def backprop_chain(w, x, dL_do=1.0):
+    """``g[t] = dL/dh_t`` for ``t = 0..m`` by equation (4.1), shape ``(m + 1,)``.
+
+    ``g[m] = dL_do`` and ``g[t] = sigmoid_prime(w[t] * h[t]) * w[t] * g[t+1]``.
+    """
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.empty(w.size + 1)
+    g[-1] = float(dL_do)
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(w[t] * h[t]) * w[t] * g[t + 1]
+    return g
+
+
+def weight_grads_chain(w, x, dL_do=1.0):
+    """``dL/dw[t] = sigmoid_prime(w[t] * h[t]) * h[t] * g[t+1]``, shape ``(m,)``."""
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = backprop_chain(w, x, dL_do)
+    return sigmoid_prime(w * h[:-1]) * h[:-1] * g[1:]
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central differences ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every
+    entry ``i`` of the array ``x`` (any shape); the result has the shape of ``x``.
+
+    ``f`` is always called with a float array of ``x``'s shape; ``x`` is not changed.
+    """
+    x = np.array(x, dtype=float)     # a float copy: perturbing it leaves the caller's x alone
+    grad = np.empty_like(x)
+    for i in np.ndindex(x.shape):
+        saved = x[i]
+        x[i] = saved + eps
+        f_plus = float(f(x))
+        x[i] = saved - eps
+        f_minus = float(f(x))
+        x[i] = saved
+        grad[i] = (f_plus - f_minus) / (2.0 * eps)
+    return grad
+
+
+def gradient_magnitudes(W, x):
+    """``abs(backprop_chain(W[i], x))`` for every row ``i`` of ``W``, shape ``(n_trials, m + 1)``."""
+    W = np.asarray(W, dtype=float)
+    out = np.empty((W.shape[0], W.shape[1] + 1))
+    for i in range(W.shape[0]):
+        out[i] = np.abs(backprop_chain(W[i], x))
     return out
+
+
+def layer_jacobian(W, h):
+    """Jacobian of ``h_next = sigmoid(W @ h)`` with respect to ``h``:
+    ``diag(sigmoid_prime(W @ h)) @ W``, shape ``(n_out, n_in)``."""
+    W = np.asarray(W, dtype=float)
+    h = np.asarray(h, dtype=float)
+    return sigmoid_prime(W @ h)[:, None] * W
+
+
+def chain_jacobian(Ws, x):
+    """``dh_m/dh_0 = J_m @ ... @ J_1`` for ``h_t = sigmoid(W_t @ h_{t-1})``, ``h_0 = x``.
+
+    ``J_t = layer_jacobian(W_t, h_{t-1})``; an empty ``Ws`` gives the identity
+    of size ``len(x)``.
+    """
+    h = np.asarray(x, dtype=float)
+    P = np.eye(h.size)
+    for W in Ws:
+        W = np.asarray(W, dtype=float)
+        P = layer_jacobian(W, h) @ P     # the newest layer multiplies from the left
+        h = sigmoid(W @ h)
+    return P
+
+
+def spectral_radius(A):
+    """Largest absolute eigenvalue of the square matrix ``A`` (a float)."""
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"spectral_radius needs a square matrix, got shape {A.shape}")
+    if A.size == 0:
+        raise ValueError("spectral_radius needs a non-empty matrix")
+    return float(np.max(np.abs(np.linalg.eigvals(A))))
+
+
+def jacobian_power_norms(J, n):
+    """Spectral norms (largest singular values) of the matrix powers ``J**1 ... J**n``, shape ``(n,)``."""
+    J = np.asarray(J, dtype=float)
+    norms = np.empty(n)
+    P = np.eye(J.shape[0])
+    for k in range(n):
+        P = P @ J
+        norms[k] = np.linalg.norm(P, 2)
+    return norms

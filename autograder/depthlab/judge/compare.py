@@ -142,7 +142,7 @@ def generic_hint(got: Any, ref: Any) -> str:
     nz = np.abs(r) > 1e-12
     if nz.any():
         ratio = g[nz] / r[nz]
-        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and abs(ratio.flat[0] - 1) > 1e-6 and abs(ratio.flat[0]) > 1e-12:
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and abs(ratio.flat[0] - 1) > 1e-3 and abs(ratio.flat[0]) > 1e-12:
             return f"every entry is off by the same factor {ratio.flat[0]:.4g}"
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g, r.T, rtol=1e-6, atol=1e-12):
         return "the result is the transpose of what was expected"
