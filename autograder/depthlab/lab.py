@@ -3,8 +3,8 @@
 ``run_lab`` is what ``depthlab lab`` runs for a student: JupyterLab in the
 foreground on a folder of notebooks. ``lab_server`` is what the browser tests
 use: the same server started quietly in throw-away Jupyter folders, with the
-settings that keep a scripted browser free of popups, stopped (its whole
-process group) on exit.
+settings that keep a scripted browser free of popups, stopped on exit together
+with every kernel it started.
 
 nbgrader's lab extension (the Validate button) and its server extensions are
 enabled by the files nbgrader installs into the environment
@@ -28,6 +28,16 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
+
+#: Server options for scripted use: no PyPI extension manager, no update or
+#: news checks, no language-server scan (it runs ``npm``): nothing reaches out
+#: to the network and the page loads sooner.
+QUIET_SERVER_OPTIONS: tuple[str, ...] = (
+    "--LabApp.extension_manager=readonly",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.news_url=",
+    "--ServerApp.jpserver_extensions={'jupyter_lsp': False}",
+)
 
 #: JupyterLab user settings for scripted use: no news prompt, no update check,
 #: no "Select Kernel" dialog, and every cell rendered (no virtual scrolling),
@@ -86,13 +96,15 @@ def lab_command(
     settings_dir: str | os.PathLike | None = None,
     workspaces_dir: str | os.PathLike | None = None,
     token: str | None = None,
+    quiet: bool = False,
 ) -> list[str]:
     """The command line that starts JupyterLab with these options.
 
     ``port=None`` lets Jupyter pick 8888 or the next free port; a given port is
     used as is or the start fails. ``settings_dir``/``workspaces_dir`` replace
     the user's JupyterLab settings and workspaces folders. ``token=None`` lets
-    Jupyter make one (printed in its log and the URL it opens).
+    Jupyter make one (printed in its log and the URL it opens). ``quiet``
+    adds :data:`QUIET_SERVER_OPTIONS`.
     """
     cmd = [
         sys.executable,
@@ -113,6 +125,8 @@ def lab_command(
         cmd.append(f"--LabApp.workspaces_dir={Path(workspaces_dir).resolve()}")
     if token is not None:
         cmd.append(f"--IdentityProvider.token={token}")
+    if quiet:
+        cmd.extend(QUIET_SERVER_OPTIONS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--ServerApp.allow_root=True")
     return cmd
@@ -138,6 +152,7 @@ def start_lab(
     settings_dir: str | os.PathLike | None = None,
     workspaces_dir: str | os.PathLike | None = None,
     token: str | None = None,
+    quiet: bool = False,
     env: dict[str, str] | None = None,
     new_process_group: bool = False,
     stdout=None,
@@ -145,11 +160,11 @@ def start_lab(
     """Start JupyterLab on ``notebook_dir`` and return its process at once.
 
     The server runs in ``notebook_dir`` (nbgrader's Validate reads
-    ``nbgrader_config.py`` from the server's working folder, if any). ``env``
-    adds environment variables (e.g. ``JUPYTER_CONFIG_DIR``);
-    ``new_process_group`` puts the server and its kernels in a process group
-    of their own, to be stopped with :func:`stop_lab`. Output goes to
-    ``stdout`` (a file object; stderr joins it), else to this process's.
+    ``nbgrader_config.py`` from the server's working folder, if any). The
+    options are :func:`lab_command`'s; ``env`` adds environment variables
+    (e.g. ``JUPYTER_CONFIG_DIR``). ``new_process_group`` puts the server in a
+    process group of its own, to be stopped with :func:`stop_lab`. Output goes
+    to ``stdout`` (a file object; stderr joins it), else to this process's.
     """
     notebook_dir = Path(notebook_dir)
     if not notebook_dir.is_dir():
@@ -163,6 +178,7 @@ def start_lab(
         settings_dir=settings_dir,
         workspaces_dir=workspaces_dir,
         token=token,
+        quiet=quiet,
     )
     return subprocess.Popen(
         cmd,
@@ -183,10 +199,12 @@ def run_lab(
     expose_app: bool = False,
 ) -> int:
     """Run JupyterLab in the foreground on ``notebook_dir`` (default: the
-    course's ``release/``) until it is stopped (Ctrl-C); return its exit code.
+    course's ``release/``) until it is stopped (Ctrl-C); return its exit code
+    (0 after Ctrl-C).
 
     The student's own Jupyter settings and folders are used; nbgrader's
-    Validate button is in every notebook's toolbar.
+    Validate button is in every notebook's toolbar. Ctrl-C, or SIGTERM to
+    this process, stops the server (and its kernels) without asking.
     """
     proc = start_lab(
         notebook_dir if notebook_dir is not None else default_notebook_dir(),
@@ -194,24 +212,38 @@ def run_lab(
         open_browser=open_browser,
         expose_app=expose_app,
     )
+    # SIGTERM to this process (a process manager, `kill`) stops the lab too,
+    # instead of leaving JupyterLab running without its parent.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        # Jupyter got the same SIGINT from the terminal: let it ask and stop.
+        # Ctrl-C stops the lab without Jupyter's "Shut down? (y/[n])" question:
+        # SIGTERM makes the server shut its kernels down and exit.
+        proc.terminate()
         try:
-            return proc.wait(timeout=15)
-        except (subprocess.TimeoutExpired, KeyboardInterrupt):
-            proc.terminate()
-            try:
-                return proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait()
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+        return 0 if code in (0, -signal.SIGTERM) else code
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:  # any other way out of here
+            proc.kill()
+            proc.wait()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def stop_lab(proc: subprocess.Popen, *, timeout: float = 10.0) -> None:
     """Stop a server started with ``new_process_group=True`` and everything it
-    started (kernels): SIGTERM to the group, SIGKILL after ``timeout``."""
+    started: SIGTERM to its process group (the server then shuts its kernels
+    down), SIGKILL to the group after ``timeout``, and SIGKILL to any kernel
+    still alive. Kernels need the last step: jupyter_client starts each in a
+    session (process group) of its own, out of reach of the server's group."""
     try:
         pgid = os.getpgid(proc.pid)
     except ProcessLookupError:
@@ -225,14 +257,27 @@ def stop_lab(proc: subprocess.Popen, *, timeout: float = 10.0) -> None:
             proc.kill()
             proc.wait()
         return
+    kernels = descendants(proc.pid)
     _signal_group(pgid, signal.SIGTERM)
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         pass
-    # Kernels may outlive the server: whatever is left in the group is killed.
     _signal_group(pgid, signal.SIGKILL)
     proc.wait()
+    for pid, started in kernels:
+        if alive(pid, started):  # still the same process, not a reused pid
+            _signal_group(pid, signal.SIGKILL) if _pgid(pid) == pid else _kill(pid)
+    deadline = time.monotonic() + timeout
+    while any(alive(pid, started) for pid, started in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def alive(pid: int, started: str) -> bool:
+    """Whether the process ``pid`` that started at ``started`` (from
+    ``/proc/<pid>/stat``) still runs (a zombie does not)."""
+    fields = _stat(pid)
+    return bool(fields) and fields[19] == started and fields[0] != "Z"
 
 
 def _signal_group(pgid: int, sig: int) -> None:
@@ -240,6 +285,47 @@ def _signal_group(pgid: int, sig: int) -> None:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except (ProcessLookupError, PermissionError):
+        return None
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of ``/proc/<pid>/stat`` after the command name (Linux), or None:
+    ``[0]`` is the state, ``[1]`` the parent's pid, ``[19]`` the start time."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rfind(")") + 2:].split()
+
+
+def descendants(root: int) -> list[tuple[int, str]]:
+    """``(pid, start time)`` of every live descendant of ``root`` (empty where
+    there is no ``/proc``)."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    proc_dir = Path("/proc")
+    for entry in proc_dir.glob("[0-9]*") if proc_dir.is_dir() else ():
+        fields = _stat(int(entry.name))
+        if fields:
+            children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
+    found, frontier = [], [root]
+    while frontier:
+        for pid, started in children.get(frontier.pop(), []):
+            found.append((pid, started))
+            frontier.append(pid)
+    return found
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -287,9 +373,10 @@ def lab_server(
     with a fresh token and its own temporary ``JUPYTER_CONFIG_DIR``,
     ``JUPYTER_DATA_DIR``, ``JUPYTER_RUNTIME_DIR``, user-settings and
     workspaces folders, so nothing of the user's Jupyter state is read or
-    written. ``expose_app`` makes ``window.jupyterapp`` available to the page;
-    ``quiet_settings`` writes :data:`QUIET_LAB_SETTINGS`. It runs in a process
-    group of its own, stopped on exit with :func:`stop_lab`. Its output goes to
+    written, and with :data:`QUIET_SERVER_OPTIONS`. ``expose_app`` makes
+    ``window.jupyterapp`` available to the page; ``quiet_settings`` writes
+    :data:`QUIET_LAB_SETTINGS`. It runs in a process group of its own and is
+    stopped on exit, kernels included, by :func:`stop_lab`. Its output goes to
     ``log_path`` (default: a file in the temporary folder, quoted in the
     ``LabError`` when the start fails).
     """
@@ -319,6 +406,7 @@ def lab_server(
                 settings_dir=dirs["settings"],
                 workspaces_dir=dirs["workspaces"],
                 token=token,
+                quiet=True,
                 env=env,
                 new_process_group=True,
                 stdout=log,
