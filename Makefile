@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast install release validate bench browser clean
+.PHONY: demo test test-fast install release validate bench bench-otter clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_grading.py
+
+bench-otter: $(STAMP)
+	$(BIN)/python benchmarks/bench_otter.py
 
 clean:
 	rm -rf $(VENV) gradebook.db submitted autograded feedback .depthlab demo-output

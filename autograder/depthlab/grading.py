@@ -57,7 +57,7 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
         return _NbgraderBackend(assignment)
     if engine == "otter":
         from .engines.otter_engine import OtterBackend
-        return OtterBackend(assignment)
+        return OtterBackend(assignment, grader.config)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
