@@ -15,7 +15,10 @@ class GradingConfig:
         reported as timed out.
     memory_mb: address-space limit of the student's kernel (0: none).
     output_limit: characters of output kept per cell.
-    jobs: notebooks graded at once.
+    jobs: notebooks graded at once (0: one per core).
+    interrupt_grace: seconds a kernel gets to answer an interrupt before it is restarted.
+    isolation: "auto" (namespaces where the machine allows them), "namespace" or "none".
+    scratch_mb: size of each notebook's private scratch folder, in MiB.
     """
 
     cell_timeout: float = 30.0
@@ -24,6 +27,9 @@ class GradingConfig:
     memory_mb: int = 4096
     output_limit: int = 20_000
     jobs: int = 0
+    interrupt_grace: float = 3.0
+    isolation: str = "auto"
+    scratch_mb: int = 512
 
     @classmethod
     def from_env(cls, **overrides) -> "GradingConfig":
@@ -32,7 +38,8 @@ class GradingConfig:
         for f in fields(cls):
             raw = os.environ.get(f"DEPTHLAB_{f.name.upper()}")
             if raw:
-                values[f.name] = type(getattr(cls, f.name))(float(raw)) if f.type in ("int", int) else float(raw)
+                kind = type(getattr(cls, f.name))
+                values[f.name] = raw if kind is str else kind(float(raw))
         cfg = cls(**values)
         return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
 

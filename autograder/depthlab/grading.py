@@ -54,7 +54,7 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
     if engine == "direct":
         return lambda index, path: grader.grade_path(path, "direct").result
     if engine == "nbgrader":
-        return _NbgraderBackend(assignment)
+        return _NbgraderBackend(assignment, grader.config)
     if engine == "otter":
         from .engines.otter_engine import OtterBackend
         return OtterBackend(assignment, grader.config)
@@ -62,8 +62,9 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
 
 
 class _NbgraderBackend:
-    def __init__(self, assignment: str):
+    def __init__(self, assignment: str, config: GradingConfig):
         self.assignment = assignment
+        self.config = config
         self.course = None
 
     def __call__(self, index: int, path: Path) -> NotebookResult:
@@ -71,7 +72,7 @@ class _NbgraderBackend:
         from .tools import ensure_tools_on_path
         if self.course is None:
             ensure_tools_on_path()
-            self.course = NbgraderCourse(self.assignment, course_root())
+            self.course = NbgraderCourse(self.assignment, course_root(), config=self.config)
         return self.course.grade(path, student_id(index, path))
 
     def close(self) -> None:

@@ -4,12 +4,16 @@ Two preprocessors plug into ``nbgrader autograde``:
 
 - :class:`SnapshotSubmission` (first of the sanitize steps) keeps the cells as
   the student submitted them, before nbgrader restores locked cells, so edits
-  and deletions can be reported, and renames a duplicated ``grade_id`` that
-  would otherwise abort the submission;
+  and deletions can be reported; then leaves nbgrader only metadata it can
+  process: the instructor's for each known ``grade_id`` (first copy only),
+  none for unknown or malformed ones, and every deleted grade cell put back
+  (nbgrader 0.9.6 aborts the whole submission on a duplicated ``grade_id``, an
+  unknown one, or a deleted cell next to another missing one);
 - :class:`DepthlabJudge` (in place of nbgrader's ``Execute``) grades the
   notebook in a sandboxed kernel, judges outside it, and writes each test
   cell's points as its output, which nbgrader's ``SaveAutoGrades`` stores in
-  the gradebook.  The full result travels in ``metadata.depthlab``.
+  the gradebook; every code grade cell gets an explicit result (an empty one
+  would be full marks).  The full result travels in ``metadata.depthlab``.
 
 The repository's ``nbgrader_config.py`` installs both, so plain
 ``nbgrader autograde`` in this course grades the same way.
@@ -22,6 +26,9 @@ import os
 import re
 import shutil
 import tempfile
+import time
+import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -31,42 +38,138 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets.config import Config
 
 from ..config import GradingConfig
-from ..judge.notebook import SubmissionError, read_notebook
+from ..judge.notebook import SubmissionError, notebook_from_json, read_notebook
 from ..judge.results import NotebookResult
-from ..judge.session import NotebookGrader
+from ..judge.session import GradedNotebook, NotebookGrader
 
 SNAPSHOT_KEY = "depthlab_submitted"
 RESULT_KEY = "depthlab"
 
 
 class SnapshotSubmission(NbGraderPreprocessor):
-    """Keep the submitted cells; make duplicated grade ids unique."""
+    """Keep the submitted cells; leave nbgrader only metadata it can process.
+
+    nbgrader aborts a whole submission on a duplicated ``grade_id`` ("old metadata
+    version"), on a ``grade_id`` the gradebook does not know (``KeyError`` in
+    ``OverwriteCells``) and on malformed metadata.  Here every cell's nbgrader
+    metadata is replaced by the instructor's for a known, first-seen ``grade_id``
+    and removed otherwise (the cell then counts as the student's own); what the
+    student did is reported from the snapshot by the judge.
+    """
 
     def preprocess(self, nb, resources):
-        nb.metadata[SNAPSHOT_KEY] = [copy.deepcopy(dict(c)) for c in nb.cells]
+        nb.metadata[SNAPSHOT_KEY] = [_without_outputs(c) for c in nb.cells]
+        source = source_cells(resources["nbgrader"]["assignment"])
+        canonical = {gid: meta for gid, _kind, _text, meta in source}
         seen = set()
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader")
             gid = meta.get("grade_id") if isinstance(meta, dict) else None
-            if gid is None:
+            if "nbgrader" not in cell.metadata:
                 continue
-            if gid in seen:
+            if not isinstance(gid, str) or gid not in canonical or gid in seen:
                 del cell.metadata["nbgrader"]   # graded once, from the instructor's copy
+                continue
             seen.add(gid)
+            cell.metadata["nbgrader"] = copy.deepcopy(canonical[gid])
+        _restore_grade_cells(nb, source, seen)
         return nb, resources
 
 
+def _restore_grade_cells(nb, source, present: set) -> None:
+    """Put back every grade cell the submission lacks, after the nearest earlier
+    cell of the assignment that is there.  (nbgrader's own ``add_missing_cells``
+    raises ``KeyError`` when the cell before a missing one is missing too, or is a
+    locked given cell: one deleted written answer would abort the submission.)"""
+    import nbformat
+    position = {}
+    for index, cell in enumerate(nb.cells):
+        gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if gid:
+            position.setdefault(gid, index)
+    previous = None
+    for gid, cell_type, text, meta in source:
+        if meta.get("grade") and gid not in present:
+            note = f"This cell ({gid}) was missing from the submission; depthlab put the original back."
+            if cell_type == "code":
+                cell = nbformat.v4.new_code_cell("# " + note + "\n" + text)
+            else:
+                cell = nbformat.v4.new_markdown_cell(note + "\n\n" + ("YOUR ANSWER HERE" if meta.get("solution") else text))
+            cell.metadata["nbgrader"] = copy.deepcopy(meta)
+            at = position[previous] + 1 if previous in position else 0
+            nb.cells.insert(at, cell)
+            for key, value in position.items():
+                if value >= at:
+                    position[key] = value + 1
+            position[gid] = at
+            present.add(gid)
+        if gid in position:
+            previous = gid
+
+
+def _without_outputs(cell) -> dict:
+    out = {k: copy.deepcopy(v) for k, v in dict(cell).items() if k not in ("outputs", "attachments")}
+    if cell.get("cell_type") == "code":
+        out["outputs"] = []
+    return out
+
+
+_source_cache: dict = {}
+
+
+def source_cells(assignment: str) -> list:
+    """(grade_id, cell_type, released source, nbgrader metadata) of the source notebook's
+    nbgrader cells, in order (the first of a repeated grade_id)."""
+    from ..judge.notebook import released_text
+    from ..paths import source_notebook
+    path = source_notebook(assignment)
+    key = (assignment, str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _source_cache:
+        nb = read_notebook(path)
+        found, seen = [], set()
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) and meta["grade_id"] not in seen:
+                seen.add(meta["grade_id"])
+                found.append((meta["grade_id"], cell.cell_type, released_text(cell.source), dict(meta)))
+        _source_cache.clear()
+        _source_cache[key] = found
+    return _source_cache[key]
+
+
+def source_metadata(assignment: str) -> dict:
+    """grade_id -> the source notebook's nbgrader metadata of that cell."""
+    return {gid: meta for gid, _kind, _text, meta in source_cells(assignment)}
+
+
+#: assignment -> the grader DepthlabJudge uses (a batch worker may put its own here)
 _graders: dict = {}
+#: assignments whose grader here was made from the environment (remade when it changes)
+_from_env: set = set()
+#: the configuration of the NbgraderCourse currently grading (None: the environment's)
+_active_config: Optional[GradingConfig] = None
 
 
 def grader_for(assignment: str) -> NotebookGrader:
-    if assignment not in _graders:
-        _graders[assignment] = NotebookGrader(assignment, GradingConfig.from_env())
-    return _graders[assignment]
+    grader = _graders.get(assignment)
+    if _active_config is not None:
+        if grader is None or grader.config != _active_config:
+            grader = _graders[assignment] = NotebookGrader(assignment, _active_config)
+            _from_env.discard(assignment)
+        return grader
+    if grader is None or (assignment in _from_env and grader.config != GradingConfig.from_env()):
+        grader = _graders[assignment] = NotebookGrader(assignment, GradingConfig.from_env())
+        _from_env.add(assignment)
+    return grader
 
 
 class DepthlabJudge(NbGraderPreprocessor):
-    """Grade with depthlab and hand nbgrader the points as test-cell outputs."""
+    """Grade with depthlab and hand nbgrader the points as test-cell outputs.
+
+    Every code grade cell gets an explicit result (nbgrader gives full points to
+    a grade cell without output): the test's points, or 0 with the reason when
+    the notebook could not be graded or no depthlab test matches the cell.
+    """
 
     def preprocess(self, nb, resources):
         import nbformat
@@ -76,8 +179,15 @@ class DepthlabJudge(NbGraderPreprocessor):
         submitted = copy.deepcopy(nb)
         if SNAPSHOT_KEY in nb.metadata:
             submitted.cells = [nbformat.from_dict(c) for c in nb.metadata.pop(SNAPSHOT_KEY)]
-        graded = grader.grade_nb(submitted, f"{info['student']}/{info['notebook']}.ipynb", "nbgrader",
-                                 info["student"])
+        name = f"{info['student']}/{info['notebook']}.ipynb"
+        try:
+            # the cells as submitted, in the shape grading relies on (odd metadata dropped)
+            submitted = notebook_from_json(json.loads(json.dumps(submitted, default=str)), name)
+            graded = grader.grade_nb(submitted, name, "nbgrader", info["student"])
+        except Exception as exc:   # never leave grade cells empty: that would be full marks
+            self.log.error("depthlab could not grade %s: %s", name, exc)
+            graded = GradedNotebook(grader.ungraded(name, "nbgrader", f"depthlab could not grade it: {exc}",
+                                                    info["student"]))
         result = graded.result
         by_id = {t.id: t for t in result.tests}
         for cell in nb.cells:
@@ -86,17 +196,28 @@ class DepthlabJudge(NbGraderPreprocessor):
             if cell.cell_type != "code":
                 continue
             cell.outputs = []
-            if gid in by_id and meta.get("grade"):
-                t = by_id[gid]
+            if not meta.get("grade"):
+                continue
+            t = by_id.get(gid)
+            if t is not None:
                 text = ("PASSED: " if t.passed else "FAILED: ") + t.message + "\n"
-                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
-                                nbformat.v4.new_output("execute_result", data={"text/plain": f"{t.points}"},
-                                                       execution_count=None)]
+                points = t.points
+            else:
+                text = f"FAILED: depthlab has no test for the cell {gid}; it gets no automatic points\n"
+                points = 0.0
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
+                            nbformat.v4.new_output("execute_result", data={"text/plain": f"{points}"},
+                                                   execution_count=None)]
         for index, outputs in graded.cell_outputs.items():
-            # outputs of the student's own cells, matched by position in the submission
+            # outputs of the student's own cells (solution cells by grade_id, added cells by cell id)
             if index < len(submitted.cells):
-                gid = (submitted.cells[index].metadata.get("nbgrader") or {}).get("grade_id")
-                target = next((c for c in nb.cells if gid and (c.metadata.get("nbgrader") or {}).get("grade_id") == gid), None)
+                cell = submitted.cells[index]
+                gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+                target = next((c for c in nb.cells if gid and (c.metadata.get("nbgrader") or {}).get("grade_id") == gid
+                               and not (c.metadata.get("nbgrader") or {}).get("grade")), None)
+                if target is None and isinstance(cell.get("id"), str):
+                    target = next((c for c in nb.cells if c.get("id") == cell["id"]
+                                   and not (c.metadata.get("nbgrader") or {}).get("grade")), None)
                 if target is not None and target.cell_type == "code":
                     target.outputs = [nbformat.from_dict(o) for o in outputs]
         nb.metadata[RESULT_KEY] = result.to_record()
@@ -135,8 +256,10 @@ def student_id(index: int, path: Path) -> str:
 class NbgraderCourse:
     """A scratch nbgrader course directory holding one assignment."""
 
-    def __init__(self, assignment: str, source_root: Path, workdir: Optional[Path] = None):
+    def __init__(self, assignment: str, source_root: Path, workdir: Optional[Path] = None,
+                 config: Optional[GradingConfig] = None):
         self.assignment = assignment
+        self.config = config
         self.root = Path(workdir or tempfile.mkdtemp(prefix="depthlab-nbgrader-"))
         self._own = workdir is None
         src = source_root / "source" / assignment
@@ -151,16 +274,34 @@ class NbgraderCourse:
         return NbGraderAPI(config=nbgrader_config(self.root))
 
     def grade(self, notebook: Path, student: str) -> NotebookResult:
+        import nbformat
+        global _active_config
         dest = self.root / "submitted" / student / self.assignment
         dest.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(notebook, dest / f"{self.assignment}.ipynb")
-        res = self.api.autograde(self.assignment, student, force=True)
+        # any nbformat version nbformat can read, saved as the current one (cell ids added)
+        nb = read_notebook(Path(notebook))
+        nb.nbformat, nb.nbformat_minor = 4, max(5, int(nb.get("nbformat_minor", 5) or 5))
+        for cell in nb.cells:
+            if not isinstance(cell.get("id"), str) or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell["id"]):
+                cell["id"] = uuid.uuid4().hex[:8]
+        ids = [c["id"] for c in nb.cells]
+        if len(set(ids)) != len(ids):
+            for cell in nb.cells:
+                cell["id"] = uuid.uuid4().hex[:8]
+        nbformat.write(nb, str(dest / f"{self.assignment}.ipynb"))
+        start = time.monotonic()
+        previous, _active_config = _active_config, self.config
+        try:
+            res = self.api.autograde(self.assignment, student, force=True)
+        finally:
+            _active_config = previous
         out = self.root / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
         if not res["success"] or not out.exists():
             log = res.get("log", "")
             raise RuntimeError(_last_error(log))
         data = json.loads(out.read_text())
-        return NotebookResult.from_record(data["metadata"][RESULT_KEY])
+        return replace(NotebookResult.from_record(data["metadata"][RESULT_KEY]),
+                       seconds=round(time.monotonic() - start, 3))
 
     def gradebook_score(self, student: str) -> float:
         from nbgrader.api import Gradebook

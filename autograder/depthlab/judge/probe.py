@@ -7,6 +7,11 @@ to run the reference on the same cases.  It never decides whether an answer is
 right: it only reports values, errors, argument mutation and, for plotting
 functions, a description of the Axes.
 
+Student code runs in the same process, so nothing here is trusted by the
+grader beyond the values: what the verdict depends on besides values (argument
+mutation, warnings) uses functions bound when the probe is loaded, before any
+student code, and every call runs under numpy's default error handling.
+
 Wire format (JSON, decoded strictly by :func:`decode`):
   ndarray        {"$nd": [dtype, shape, flat list]}
   tuple          {"$tuple": [...]}
@@ -18,14 +23,51 @@ Wire format (JSON, decoded strictly by :func:`decode`):
   fixture (in)   {"$fixture": [name, params]}
   fresh Axes(in) {"$ax": null}
 """
+import builtins as _builtins
 import copy as _copy
 import json as _json
 import math as _math
+import sys as _sys
 import time as _time
 import traceback as _traceback
 import warnings as _warnings
 
 import numpy as _np
+
+# What the verdict-relevant checks use, bound when the probe is loaded (before any
+# student code runs), so that a student who later replaces ``copy.deepcopy``,
+# ``np.array_equal``, ``json.dumps``, ``warnings.catch_warnings`` or builtins
+# cannot hide a mutated argument or a warning.
+_deepcopy = _copy.deepcopy
+_array_equal = _np.array_equal
+_nparray = _np.array
+_asarray = _np.asarray
+_ndarray = _np.ndarray
+_dumps = _json.dumps
+_loads = _json.loads
+_perf_counter = _time.perf_counter
+_catch_warnings = _warnings.catch_warnings
+_errstate = _np.errstate
+_simplefilter = _warnings.simplefilter
+_repr = _builtins.repr
+_open = _builtins.open
+_isinstance = _builtins.isinstance
+_BaseException = _builtins.BaseException
+_KeyboardInterrupt = _builtins.KeyboardInterrupt
+
+
+def _find_blocker():
+    for finder in list(_sys.meta_path):
+        if type(finder).__name__ == "_DepthlabBlocker" and _isinstance(getattr(finder, "attempts", None), list):
+            return finder
+    return None
+
+
+#: the kernel's import blocker (None in the grading process), found before student code runs
+_BLOCKER = _find_blocker()
+#: a fixture builder (``load_fixtures``) for calls that pass None; the grader passes
+#: fixtures with each call that needs them instead
+FIXTURES = None
 
 MAX_ITEMS = 2_000_000
 MAX_DEPTH = 20
@@ -55,9 +97,9 @@ def encode(value, depth=0):
         if isinstance(value, complex):
             return {"$complex": [value.real, value.imag]}
         if isinstance(value, _np.ndarray):
+            if value.size > MAX_ITEMS:
+                return {"$object": ["ndarray", "array with %d entries is too large to report" % value.size]}
             arr = _np.array(value, copy=True)
-            if arr.size > MAX_ITEMS:
-                return {"$object": ["ndarray", "array with %d entries is too large to report" % arr.size]}
             kind = arr.dtype.kind
             if kind == "b":
                 data = [bool(v) for v in arr.ravel().tolist()]
@@ -167,8 +209,8 @@ def _snapshot(values):
     snap = []
     for v in values:
         try:
-            snap.append(_copy.deepcopy(v) if isinstance(v, (_np.ndarray, list, dict)) else None)
-        except BaseException:
+            snap.append(_deepcopy(v) if _isinstance(v, (_ndarray, list, dict)) else None)
+        except _BaseException:
             snap.append(None)
     return snap
 
@@ -177,11 +219,11 @@ def _changed(before, after):
     if before is None:
         return False
     try:
-        if isinstance(before, _np.ndarray):
-            a = _np.asarray(after)
-            return a.shape != before.shape or not _np.array_equal(a, before, equal_nan=before.dtype.kind in "fc")
-        return repr(before) != repr(after)
-    except BaseException:
+        if _isinstance(before, _ndarray):
+            a = _asarray(after)
+            return a.shape != before.shape or not _array_equal(a, before, equal_nan=before.dtype.kind in "fc")
+        return _repr(before) != _repr(after)
+    except _BaseException:
         return True
 
 
@@ -267,7 +309,11 @@ def _mro_names(exc):
 
 
 def _error(exc):
-    return {"type": type(exc).__name__, "mro": _mro_names(exc), "message": _short(exc, 500),
+    try:
+        text = " ".join(str(exc).split())   # one line, whatever the student raised
+    except _BaseException:
+        text = "(the exception cannot be shown)"
+    return {"type": type(exc).__name__, "mro": _mro_names(exc), "message": _short(text, 500),
             "where": _short("".join(_traceback.format_exception_only(type(exc), exc)).strip(), 500)}
 
 
@@ -285,17 +331,23 @@ def run_case(fn, case, fixtures):
     before = _snapshot(list(args) + list(kwargs.values()))
     names = ["argument %d" % (i + 1) for i in range(len(args))] + list(kwargs)
     out = {"status": "ok", "mutated": []}
-    start = _time.perf_counter()
-    with _warnings.catch_warnings(record=True) as caught:
-        _warnings.simplefilter("always")
+    blocked = len(_BLOCKER.attempts) if _BLOCKER is not None else 0
+    start = _perf_counter()
+    # numpy's default error handling and every warning shown, whatever earlier
+    # cells set globally (np.seterr, warnings.filterwarnings)
+    with _catch_warnings(record=True) as caught, _errstate(over="warn", divide="warn", invalid="warn",
+                                                           under="ignore"):
+        _simplefilter("always")
         try:
             value = fn(*args, **kwargs)
-        except KeyboardInterrupt:
+        except _KeyboardInterrupt:
             raise
-        except BaseException as exc:  # SystemExit included: it is the student's answer
+        except _BaseException as exc:  # SystemExit included: it is the student's answer
             out.update(status="error", error=_error(exc))
             value = None
-    out["seconds"] = _time.perf_counter() - start
+    out["seconds"] = _perf_counter() - start
+    if _BLOCKER is not None and len(_BLOCKER.attempts) > blocked:
+        out["blocked"] = [str(n)[:200] for n in _BLOCKER.attempts[blocked:blocked + 10]]
     out["warnings"] = []
     for w in list(caught)[:5]:
         try:
@@ -356,28 +408,78 @@ def run_function(fn, cases, fixtures, sink=None):
     return outcomes
 
 
-def kernel_entry(namespace, function_name, cases_json, fixtures, result_path):
+def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, token=None):
     """What a probe cell calls inside the kernel.  Appends one JSON line per case
-    to ``result_path``; a missing function is one line with status ``missing``."""
-    cases = _json.loads(cases_json)
-    with open(result_path, "a", encoding="utf-8") as out:
+    to ``result_path``; a missing function is one line with status ``missing``.
+    Every line carries ``token`` (the grader reads only lines with the token of
+    the probe it sent).  ``fixtures`` None means the module's ``FIXTURES``."""
+    cases = _loads(cases_json)
+    fixtures = fixtures if fixtures is not None else FIXTURES
+    with _open(result_path, "a", encoding="utf-8") as out:
+        def write(data):
+            data["token"] = token
+            out.write(_dumps(data, allow_nan=True) + "\n")
+            out.flush()
+
         fn = namespace.get(function_name)
         if fn is None or not callable(fn):
-            out.write(_json.dumps({"index": -1, "status": "missing",
-                                   "detail": "not defined" if fn is None else "not a function"}) + "\n")
+            write({"index": -1, "status": "missing", "detail": "not defined" if fn is None else "not a function"})
             return
 
         def sink(i, outcome):
             outcome["index"] = i
             try:
-                line = _json.dumps(outcome, allow_nan=True)
-            except BaseException as exc:
-                line = _json.dumps({"index": i, "status": "error", "mutated": [],
-                                    "error": {"type": "ReportError", "mro": [], "message": _short(exc), "where": ""}})
-            out.write(line + "\n")
-            out.flush()
+                write(outcome)
+            except _BaseException as exc:
+                write({"index": i, "status": "error", "mutated": [],
+                       "error": {"type": "ReportError", "mro": [], "message": _short(exc), "where": ""}})
 
         try:
             run_function(fn, cases, fixtures, sink)
-        except KeyboardInterrupt:
-            out.write(_json.dumps({"index": -1, "status": "interrupted"}) + "\n")
+        except _KeyboardInterrupt:
+            write({"index": -1, "status": "interrupted"})
+
+
+def report_blocked(result_path, token=None):
+    """Write one line listing every blocked import the kernel has seen so far."""
+    attempts = list(_BLOCKER.attempts[:100]) if _BLOCKER is not None else []
+    with _open(result_path, "a", encoding="utf-8") as out:
+        out.write(_dumps({"index": -1, "status": "blocked", "blocked": [str(a)[:200] for a in attempts],
+                          "token": token}) + "\n")
+
+
+def cap_streams(limit):
+    """Inside the kernel: drop whatever one execution writes to ``sys.stdout`` or
+    ``sys.stderr`` beyond ``limit`` characters, so a flood of prints does not have
+    to travel to the grader (which keeps less than that anyway).  Installed at the
+    start of every cell (IPython swaps ``write`` per cell to record output)."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except _BaseException:
+        shell = None
+    if shell is None or getattr(shell, "_depthlab_capped", False):
+        return
+
+    def install(*_args):
+        for name in ("stdout", "stderr"):
+            stream = getattr(_sys, name, None)
+            if stream is None:
+                continue
+            used = [0]
+
+            def write(text, _orig=stream.write, _used=used):
+                n = len(text) if _isinstance(text, str) else 0
+                if _used[0] >= limit:
+                    return n
+                room = limit - _used[0]
+                _used[0] += n
+                return _orig(text if n <= room else text[:room])
+
+            try:
+                stream.write = write
+            except _BaseException:
+                pass
+
+    shell.events.register("pre_run_cell", install)
+    shell._depthlab_capped = True

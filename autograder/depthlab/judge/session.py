@@ -2,9 +2,16 @@
 
 Steps, in order: read -> plan (match against the source notebook) -> execute
 (setup cells, the student's cells) -> probe (each function's cases, results
-written to a file) -> judge (against the reference, here) -> result.
-A timeout, a dead kernel or a broken cell becomes an event line; the rest of
-the notebook is still graded.
+written to the kernel's results file) -> judge (against the reference, here)
+-> result.  A timeout, a dead kernel, a kernel whose replies became unreadable
+or a broken cell becomes an event line; the rest of the notebook is still
+graded (after a restart, the cells that ran before are run again).
+
+What reaches the kernel: the setup cells, the student's cells, the probe (a
+module under a random name in ``sys.modules``, loaded again if the notebook
+removes it), each test's encoded inputs, and the fixture source only with the
+calls whose cases use fixtures.  Never the reference or its outcomes.  Each
+probe call carries a fresh token; only result lines with that token count.
 """
 from __future__ import annotations
 
@@ -36,13 +43,35 @@ class GradedNotebook:
     test_outputs: dict = field(default_factory=dict)   # test id -> outputs
 
 
-def _inject_code(fixture_source: str) -> str:
+def _inject_code(name: str, output_limit: int = 20_000) -> str:
+    """Load the probe as module ``name`` in the kernel's ``sys.modules`` (not in the
+    notebook's globals, where ``%reset`` or a student could remove or replace it),
+    and cap what one execution may print at twice the output limit.  Fixtures are
+    not loaded here: only the probe calls whose cases need them bring them along
+    (some fixtures compute what a graded function computes)."""
     return (
-        "import types as _dl_types\n"
-        "__depthlab__ = _dl_types.ModuleType('__depthlab_probe__')\n"
-        f"exec(compile({PROBE_SOURCE!r}, '<depthlab probe>', 'exec'), __depthlab__.__dict__)\n"
-        f"__depthlab_fixtures__ = __depthlab__.load_fixtures([{fixture_source!r}] if {bool(fixture_source)!r} else [])\n"
-        "del _dl_types\n"
+        "def __dl_load():\n"
+        "    import sys, types\n"
+        f"    m = types.ModuleType({name!r})\n"
+        f"    exec(compile({PROBE_SOURCE!r}, '<depthlab probe>', 'exec'), m.__dict__)\n"
+        f"    sys.modules[{name!r}] = m\n"
+        f"    m.cap_streams({2 * output_limit + 1000})\n"
+        "__dl_load()\n"
+        "del __dl_load\n"
+    )
+
+
+def _call_code(inject: str, name: str, call: str) -> str:
+    """Code that calls ``call`` (an expression using ``__dl_probe``) on the probe,
+    loading it again first if the notebook removed it."""
+    return (
+        "import sys as __dl_sys\n"
+        f"if not hasattr(__dl_sys.modules.get({name!r}), 'kernel_entry'):\n"
+        + "".join("    " + line + "\n" for line in inject.splitlines())
+        + f"__dl_probe = __dl_sys.modules[{name!r}]\n"
+        "del __dl_sys\n"
+        f"{call}\n"
+        "del __dl_probe\n"
     )
 
 
@@ -56,7 +85,10 @@ class NotebookGrader:
         self.prepared: PreparedAssignment = prepare(assignment)
         self.template = template or Template.load(assignment)
         self.kernel_factory = kernel_factory or (lambda: SandboxKernel(
-            memory_mb=self.config.memory_mb, output_limit=self.config.output_limit))
+            memory_mb=self.config.memory_mb, output_limit=self.config.output_limit,
+            interrupt_grace=getattr(self.config, "interrupt_grace", None),
+            isolation=getattr(self.config, "isolation", None),
+            scratch_mb=getattr(self.config, "scratch_mb", None)))
 
     # -- public -------------------------------------------------------------
     def grade_path(self, path: Path, engine: str = "direct", student: str | None = None) -> GradedNotebook:
@@ -81,21 +113,35 @@ class NotebookGrader:
         if wrong:
             return GradedNotebook(self.ungraded(notebook, engine, wrong, student))
         plan = make_plan(self.template, nb, functions)
-        run = _Run(self, plan)
+        try:
+            run = _Run(self, plan)
+        except RuntimeError as exc:   # the kernel could not start: nothing of this notebook ran
+            return GradedNotebook(self.ungraded(notebook, engine, str(exc), student))
         try:
             run.execute()
             outcomes = run.probe_all()
+        except RuntimeError as exc:
+            return GradedNotebook(self.ungraded(notebook, engine, f"grading stopped: {exc}", student))
         finally:
             run.close()
+        flags = list(plan.flags)
+        banned = {f: _ban_reason(f, plan.flags) for f in plan.banned}
+        for function, module in run.blocked:
+            where = f"{function} tried" if function else "the notebook's cells tried"
+            flags.append(IntegrityFlag("forbidden_import", f"{where} to import {module} while it was graded; "
+                                       "no credit for the function that does", function))
+            if function:
+                banned.setdefault(function, f"{function} tried to import {module} while it was graded")
         tests = judge_outcomes(self.prepared, outcomes)
-        tests = [self._banned(t) if t.function in plan.banned else t for t in tests]
-        result = NotebookResult(self.assignment, notebook, engine, tuple(tests), plan.flags,
+        tests = [self._banned(t, banned[t.function]) if t.function in banned else t for t in tests]
+        result = NotebookResult(self.assignment, notebook, engine, tuple(tests), tuple(flags),
                                 None, student=student, events=tuple(run.events))
         return GradedNotebook(result, run.cell_outputs, run.test_outputs)
 
     # -- helpers ------------------------------------------------------------
     def _wrong_assignment(self, nb) -> Optional[str]:
-        mine = set(self.template.by_id())
+        # ids of this assignment's own answers and tests (not "given_setup", which others share)
+        mine = {t.grade_id for t in self.template.cells if t.kind in ("solution", "test", "written")}
         from .notebook import grade_id
         ids = {grade_id(c) for c in nb.cells} - {None}
         if ids & mine:
@@ -116,9 +162,10 @@ class NotebookGrader:
                 f"functions{hint}. Was the wrong file submitted?")
 
     @staticmethod
-    def _banned(t: TestResult) -> TestResult:
+    def _banned(t: TestResult, reason: str = "") -> TestResult:
+        reason = reason or "its code imports the grading or reference code"
         return replace(t, points=0.0, passed=False, status="integrity",
-                       message=f"{t.function}: no credit: its code imports the grading or reference code")
+                       message=f"{t.function}: no credit (integrity): {reason}")
 
 
 class _Run:
@@ -134,9 +181,13 @@ class _Run:
         self.cell_outputs: dict = {}
         self.test_outputs: dict = {}
         self.replay: list[str] = []
-        self.results_dir = Path(self.kernel.workdir).parent / f"results-{uuid.uuid4().hex}"
-        self.results_dir.mkdir()
+        self.blocked: list[tuple[Optional[str], str]] = []   # (function or None, module)
+        self.probe_name = f"_dl_{uuid.uuid4().hex[:12]}"
+        self.inject = _inject_code(self.probe_name, self.config.output_limit)
         self._started = False
+        self._out_of_time = False
+        self.broken = False   # the kernel's messaging broke again and again: nothing more is run
+        self.garbled = 0
 
     def close(self) -> None:
         self.kernel.close()
@@ -155,21 +206,48 @@ class _Run:
 
     def _prime(self) -> None:
         """(Re)load the probe, then replay everything that ran before a restart."""
-        res = self.kernel.run(_inject_code(self.grader.prepared.fixture_source), 30)
+        res = self.kernel.run(self.inject, 30)
         if res.status != "ok":
             raise RuntimeError(f"could not load the probe into the kernel: {res.ename} {res.evalue}")
         for code in self.replay:
-            self.kernel.run(code, self.config.cell_timeout)
+            if self._left() <= 0:
+                break
+            res = self.kernel.run(code, max(0.5, min(self.config.cell_timeout, self._left())))
+            if res.restarted:
+                self.events.append("after a restart, the notebook's earlier cells could not all be run again; "
+                                   "later tests ran without them")
+                self.kernel.run(self.inject, 30)
+                break
 
     def _run(self, code: str, timeout: float, label: str) -> RunResult:
+        if self.broken:
+            return RunResult("garbled")
         self._ensure_kernel()
         timeout = max(0.5, min(timeout, self._left()))
         res = self.kernel.run(code, timeout)
+        if res.status == "garbled":
+            self.garbled += 1
+            if self.garbled >= 3:
+                self.broken = True
+                self.events.append(f"the kernel's replies could not be read after {label} (did the notebook "
+                                   "replace json or other code the kernel uses to talk to the grader?); this "
+                                   "happened 3 times, nothing after it was run")
+                return res
+            self.events.append(f"the kernel's replies could not be read after {label} (did the notebook replace "
+                               "json or other code the kernel uses to talk to the grader?); the kernel was "
+                               "restarted without it")
+            self.kernel.restart()
+            self._prime()
+            return res
         if res.status == "timeout":
-            self.events.append(f"{label} timed out after {timeout:.0f} s" +
-                               ("; the kernel did not respond to an interrupt and was restarted" if res.restarted else ""))
+            self.events.append(f"{label} timed out after {timeout:.3g} s" +
+                               ("; the kernel did not respond to an interrupt and was restarted" if res.restarted
+                                else "; it was interrupted"))
         elif res.status == "died":
-            self.events.append(f"the kernel died while running {label}; it was restarted")
+            how = res.evalue or "it exited, crashed or ran out of memory"
+            self.events.append(f"the kernel died while running {label} ({how}); it was restarted")
+        if res.ename == "MemoryError":
+            self.events.append(f"{label} ran out of memory (the kernel's limit is {self.config.memory_mb} MB)")
         if res.restarted:
             self._prime()
         return res
@@ -182,14 +260,44 @@ class _Run:
             elif res.status == "error":
                 self.events.append(f"setup cell {cell.grade_id} raised {res.ename}: {res.evalue[:200]}")
                 self.replay.append(cell.source)
+        skipped = []
         for cell in self.plan.student:
             if self._left() <= 0:
-                self.events.append(f"{cell.label} not run: the notebook's time limit ran out")
+                skipped.append(cell.label)
                 continue
             res = self._run(cell.source, self.config.cell_timeout, cell.label)
             self.cell_outputs[cell.index] = res.outputs
             if res.status in ("ok", "error"):
                 self.replay.append(cell.source)
+            if res.status == "error" and res.ename != "MemoryError":
+                self.events.append(f"{cell.label} raised {res.ename}: {_one_line(res.evalue)}")
+        if skipped:
+            self._out_of_time = True
+            self.events.append(f"the notebook's time limit ({self.config.notebook_timeout:.3g} s) ran out; "
+                               f"not run: {', '.join(skipped)}")
+        self._collect_blocked(None, self._call(lambda path, token: f"__dl_probe.report_blocked({path!r}, {token!r})",
+                                                self.config.cell_timeout, "the check for blocked imports"))
+
+    def _call(self, make_call: Callable[[str, str], str], timeout: float, label: str) -> tuple[RunResult, list[dict]]:
+        """Run a probe call (``make_call(results path, fresh token)`` is its code);
+        return the run and the result lines carrying that token."""
+        token = uuid.uuid4().hex
+        self._ensure_kernel()
+        self.kernel.clear_results()
+        call = make_call(str(self.kernel.results_path), token)
+        res = self._run(_call_code(self.inject, self.probe_name, call), timeout, label)
+        lines = [d for d in _parse_lines(self.kernel.read_results(MAX_RESULT_BYTES)) if d.get("token") == token]
+        return res, lines
+
+    def _collect_blocked(self, function: Optional[str], run) -> None:
+        _res, lines = run
+        for line in lines:
+            names = line.get("blocked")
+            if isinstance(names, list):
+                for name in names[:20]:
+                    item = (function, str(name)[:200])
+                    if item not in self.blocked:
+                        self.blocked.append(item)
 
     def probe_all(self) -> dict:
         outcomes = {}
@@ -199,37 +307,76 @@ class _Run:
 
     def probe(self, pt) -> list[Outcome]:
         n = len(pt.cases)
+        fn = pt.test.function
         if self._left() <= 0:
+            if not self._out_of_time:
+                self._out_of_time = True
+                self.events.append(f"the notebook's time limit ({self.config.notebook_timeout:.3g} s) ran out "
+                                   f"before the hidden cases of {fn}; they and the later tests were not run")
             return [Outcome("timeout", detail="the notebook's time limit ran out")] * n
-        path = self.results_dir / f"{pt.test.test_id}-{uuid.uuid4().hex[:8]}.jsonl"
-        code = (f"__depthlab__.kernel_entry(globals(), {pt.test.function!r}, {pt.cases_json!r}, "
-                f"__depthlab_fixtures__, {str(path)!r})")
         timeout = pt.test.timeout or self.config.test_timeout
-        res = self._run(code, timeout, f"the hidden cases of {pt.test.function}")
+        source = self.grader.prepared.fixture_source
+        fixtures = (f"__dl_probe.load_fixtures([{source!r}])" if source and '"$fixture"' in pt.cases_json
+                    else "None")
+
+        def make_call(path: str, token: str) -> str:
+            return f"__dl_probe.kernel_entry(globals(), {fn!r}, {pt.cases_json!r}, {fixtures}, {path!r}, {token!r})"
+
+        res, lines = self._call(make_call, timeout, f"the hidden cases of {fn}")
         self.test_outputs[pt.test.test_id] = res.outputs
-        lines = _read_lines(path)
+        if res.status == "garbled":
+            return [Outcome("error", error_type="KernelUnreadable", error_mro=("KernelUnreadable",),
+                            error_message="the kernel's replies could not be read while it ran (see the events)")] * n
+        self._collect_blocked(fn, (res, lines))
         outcomes = wire_outcomes(lines, n)
         if res.status in ("timeout", "died"):
             status = "timeout" if res.status == "timeout" else "died"
             first = next((i for i, o in enumerate(outcomes) if o.status == "not_run"), None)
             if first is not None:
                 outcomes[first] = Outcome(status, detail=res.evalue or "")
-        elif res.status == "error" and all(o.status == "not_run" for o in outcomes):
-            outcomes = [Outcome("error", error_type=res.ename, error_mro=(res.ename,),
-                                error_message=f"grading could not call it ({res.ename}: {res.evalue[:200]})")] * n
+        elif any(d.get("status") == "interrupted" for d in lines):
+            # the student's code raised KeyboardInterrupt itself (the grader had not interrupted)
+            first = next((i for i, o in enumerate(outcomes) if o.status == "not_run"), None)
+            if first is not None:
+                outcomes[first] = Outcome("error", error_type="KeyboardInterrupt",
+                                          error_mro=("KeyboardInterrupt",),
+                                          error_message="the remaining cases were not run")
+        elif all(o.status == "not_run" for o in outcomes):
+            why = (f"{res.ename}: {_one_line(res.evalue)}" if res.status == "error"
+                   else "no results came back from the kernel")
+            self.events.append(f"the hidden cases of {fn} could not be run ({why}); was the grader's code in the "
+                               f"kernel changed?")
+            outcomes = [Outcome("error", error_type=res.ename or "ReportError", error_mro=(res.ename or "ReportError",),
+                                error_message=f"grading could not call it ({why})")] * n
+        if any(o.status == "error" and o.error_type == "MemoryError" for o in outcomes):
+            self.events.append(f"{fn} ran out of memory on a hidden case (the kernel's limit is "
+                               f"{self.config.memory_mb} MB)")
         return outcomes
 
 
-def _read_lines(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
+def _ban_reason(function: str, flags) -> str:
+    """Why ``function`` gets no credit: its own integrity finding, else the notebook's."""
+    from .notebook import BANNING
+    mine = [f for f in flags if f.kind in BANNING and f.function == function]
+    tamper = [f for f in flags if f.kind == "tampers_with_grader"]
+    cells = [f for f in flags if f.kind in BANNING and f.function is None]
+    chosen = (mine or tamper or cells or [None])[0]
+    if chosen is not None and chosen.function != function:
+        return chosen.detail.split("; no ")[0] + " (a cell of the notebook)"
+    return chosen.detail.split("; no ")[0] if chosen else ""
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _parse_lines(data: bytes) -> list[dict]:
     out = []
-    with path.open("rb") as fh:
-        data = fh.read(MAX_RESULT_BYTES)
     for raw in data.splitlines():
         try:
             item = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             continue
         if isinstance(item, dict):
             out.append(item)

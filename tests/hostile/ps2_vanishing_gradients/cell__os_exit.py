@@ -1,0 +1,4 @@
+import os
+
+print("restarting my kernel to save memory")
+os._exit(0)

@@ -1,0 +1,3 @@
+%reset -f
+import numpy as np
+import matplotlib.pyplot as plt

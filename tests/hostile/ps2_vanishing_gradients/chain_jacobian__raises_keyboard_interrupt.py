@@ -1,0 +1,3 @@
+def chain_jacobian(Ws, x):
+    """Raises KeyboardInterrupt itself."""
+    raise KeyboardInterrupt
