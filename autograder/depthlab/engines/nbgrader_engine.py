@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Optional
@@ -41,6 +42,10 @@ from ..config import GradingConfig
 from ..judge.notebook import SubmissionError, notebook_from_json, read_notebook
 from ..judge.results import NotebookResult
 from ..judge.session import GradedNotebook, NotebookGrader
+
+# nbgrader 0.9.6's gradebook triggers SQLAlchemy autoflush warnings on every
+# autograde; they say nothing about the submission.
+warnings.filterwarnings("ignore", message=r"Object of type <.*> not in session")
 
 SNAPSHOT_KEY = "depthlab_submitted"
 RESULT_KEY = "depthlab"
