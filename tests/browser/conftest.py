@@ -19,9 +19,11 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import json
 import re
 import shutil
 import types
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,9 @@ CHROMIUM_ARGS = [
 ]
 #: Milliseconds a page waits for JupyterLab, a kernel or a cell by default.
 TIMEOUT_MS = 120_000
+#: Code that draws: pyplot, or a plotting function of the assignment
+#: (``plot_descent``, ``plot_paths``, ...). See :attr:`Cell.draws`.
+DRAWS = re.compile(r"\bplt\.(show|subplots|subplot|figure|plot|imshow)\(|\bplot_\w+\(")
 
 
 # --------------------------------------------------------------------------
@@ -250,6 +255,20 @@ class Lab:
     def notebook_url(self, relpath: str) -> str:
         return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
 
+    def start_session(self, relpath: str, kernel: str = "python3") -> dict:
+        """Start the notebook's kernel through the REST API (``POST
+        /api/sessions``), as JupyterLab would on opening it; JupyterLab then
+        attaches to this session instead of starting its own. Returns the
+        session model."""
+        body = json.dumps({"path": relpath, "name": Path(relpath).name, "type": "notebook",
+                           "kernel": {"name": kernel}}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/api/sessions", data=body, method="POST",
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=TIMEOUT_MS / 1000) as resp:
+            return json.load(resp)
+
 
 @dataclass
 class Cell:
@@ -291,6 +310,11 @@ class Cell:
     def png_outputs(self) -> int:
         return sum("image/png" in o["mime"] for o in self.outputs or [])
 
+    @property
+    def draws(self) -> bool:
+        """A given (locked, non-setup) cell whose code draws a figure."""
+        return self.is_given and "setup" not in self.tags and bool(DRAWS.search(self.source))
+
 
 class NotebookPage:
     """One notebook open in JupyterLab in one browser page."""
@@ -298,8 +322,12 @@ class NotebookPage:
     def __init__(self, page, lab: Lab, relpath: str):
         self.page, self.lab, self.path = page, lab, relpath
 
-    def open(self) -> "NotebookPage":
-        """Open the notebook with a fresh workspace; wait for its kernel to be idle."""
+    def open(self, start_kernel_first: bool = False) -> "NotebookPage":
+        """Open the notebook with a fresh workspace; wait for its kernel to be
+        idle. ``start_kernel_first`` starts the kernel (:meth:`Lab.start_session`)
+        before loading the page, so that it boots while JupyterLab loads."""
+        if start_kernel_first:
+            self.lab.start_session(self.path)
         self.page.goto(self.lab.notebook_url(self.path))
         self.page.wait_for_function("p => window.depthlab.ready(p)", arg=self.path, timeout=TIMEOUT_MS, polling=250)
         return self
@@ -358,6 +386,18 @@ class NotebookPage:
             image.screenshot(path=str(path))
             paths.append(path)
         return paths
+
+    def screenshot_output(self, cell: Cell, path: Path) -> Path:
+        """Screenshot the output area of ``cell`` (what the student reads
+        under it) to ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        area = self.page.locator(f'[data-depthlab-cell="{cell.index}"] .jp-OutputArea')
+        area.evaluate(
+            "el => new Promise(done => { el.scrollIntoView({block: 'center'});"
+            " requestAnimationFrame(() => requestAnimationFrame(done)); })"
+        )
+        area.screenshot(path=str(path))
+        return path
 
 
 # --------------------------------------------------------------------------
@@ -444,11 +484,12 @@ def artifacts() -> Path:
 
 @pytest.fixture
 def open_notebook(page, lab):
-    """``open_notebook(path)``: open ``lab.root / path`` in the page and wait
-    for its kernel; returns a :class:`NotebookPage`."""
+    """``open_notebook(path, **options)``: open ``lab.root / path`` in the page
+    and wait for its kernel (options: :meth:`NotebookPage.open`'s); returns a
+    :class:`NotebookPage`."""
 
-    def open_(path: Path) -> NotebookPage:
-        return NotebookPage(page, lab, Path(path).relative_to(lab.root).as_posix()).open()
+    def open_(path: Path, **options) -> NotebookPage:
+        return NotebookPage(page, lab, Path(path).relative_to(lab.root).as_posix()).open(**options)
 
     return open_
 
@@ -473,6 +514,24 @@ def reference_notebook(lab, release_nb) -> Path:
         nbformat.read(str(source), as_version=4),
     )
     return write_notebook(filled, folder / release_nb.name)
+
+
+@pytest.fixture
+def fill_in_reference():
+    """``fill_in_reference(notebook, assignment)``: overwrite ``notebook`` (a
+    copy) with the reference answers of ``assignment`` filled in, as
+    :func:`reference_notebook` does for the release; returns its path."""
+
+    def fill(notebook: Path, assignment: str) -> Path:
+        source = course_root() / "source" / assignment / f"{assignment}.ipynb"
+        filled = fill_reference(
+            nbformat.read(str(notebook), as_version=4),
+            reference_module(assignment),
+            nbformat.read(str(source), as_version=4),
+        )
+        return write_notebook(filled, notebook)
+
+    return fill
 
 
 def copy_assignment(release_nb: Path, dest: Path) -> Path:
