@@ -42,7 +42,6 @@ def validate(assignments: Iterable[str], *, engine: str = "nbgrader", root: Opti
 
 
 def _cell_points(path: Path) -> dict:
-    from .judge.notebook import Template
     import nbformat
     nb = nbformat.read(path, 4)
     out = {}

@@ -14,8 +14,8 @@ from typing import Optional
 
 import numpy as np
 
-from depthlab.judge.compare import describe_failure, judge_close
-from depthlab.judge.probe import DecodeError, Opaque, decode
+from depthlab.judge.compare import judge_close, precheck, returned_given_axes
+from depthlab.judge.probe import DecodeError, decode
 from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 
 NAME = "ps1_gradient_ratios"
@@ -629,12 +629,9 @@ def judge_plot_descent(test, case, got, ref) -> Verdict:
     """Judge the drawing against the case's own path: contours, the path as a line
     with markers, the minimum marked, limits covering both, equal aspect, labels
     and title, and ``ax`` returned."""
-    problem = describe_failure(got, ref)
-    if problem:
-        return Verdict(False, problem)
-    if got.mutated:
-        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
-                       "work on a copy: inputs must not be mutated")
+    failed = precheck(got, ref)
+    if failed:
+        return failed
     desc = got.axes
     if not isinstance(desc, dict) or "error" in desc:
         return Verdict(False, "the Axes it drew on could not be inspected")
@@ -664,12 +661,7 @@ def judge_plot_descent(test, case, got, ref) -> Verdict:
     if missing:
         return Verdict(False, "the plot has no " + " and no ".join(w.split(" ", 1)[1] for w in missing),
                        "use ax.set_xlabel, ax.set_ylabel and ax.set_title")
-    value = got.value
-    if not (isinstance(value, Opaque) and value.kind == "Axes" and value.text == "the Axes it was given"):
-        shown = "None" if value is None else ("a different Axes" if isinstance(value, Opaque) and value.kind == "Axes"
-                                              else type(value).__name__)
-        return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax")
-    return Verdict(True)
+    return returned_given_axes(got.value) or Verdict(True)
 
 
 # --------------------------------------------------------------------------- the spec

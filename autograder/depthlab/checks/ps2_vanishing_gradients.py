@@ -429,7 +429,7 @@ def diagnose_chain_jacobian(case, got, expected):
     x = np.asarray(case.args[1], dtype=float)
     if not Ws:
         return f"with no layers h_m = h_0 = x, so dh_m/dh_0 is the identity of size len(x) = {x.size}"
-    hs, Js, at_x = [x], [], []
+    hs, Js = [x], []
     for W in Ws:
         Js.append(ref.layer_jacobian(W, hs[-1]))
         hs.append(ref.sigmoid(W @ hs[-1]))

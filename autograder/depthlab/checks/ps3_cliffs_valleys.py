@@ -22,8 +22,8 @@ from typing import Optional
 import numpy as np
 
 from depthlab.checks import fixtures_ps3_cliffs_valleys as fx
-from depthlab.judge.compare import describe_failure, fmt
-from depthlab.judge.probe import DecodeError, Opaque, decode
+from depthlab.judge.compare import fmt, precheck, returned_given_axes
+from depthlab.judge.probe import DecodeError, decode
 from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 from solutions import ps3_cliffs_valleys as ref
 
@@ -608,12 +608,9 @@ def judge_plot_paths(test, case, got, ref_outcome) -> Verdict:
     """Judge the drawing against the case's own paths and extent: contour lines, one
     line per path with the key as its label and the path as its data, a legend
     naming every key, axes covering the extent, and ``ax`` returned."""
-    problem = describe_failure(got, ref_outcome)
-    if problem:
-        return Verdict(False, problem)
-    if got.mutated:
-        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
-                       "work on a copy: inputs must not be mutated")
+    failed = precheck(got, ref_outcome)
+    if failed:
+        return failed
     desc = got.axes
     if not isinstance(desc, dict) or "error" in desc:
         return Verdict(False, "the Axes it drew on could not be inspected")
@@ -649,12 +646,7 @@ def judge_plot_paths(test, case, got, ref_outcome) -> Verdict:
         return Verdict(False, f"the axes show {shown}, but the contour plot should cover the extent "
                               f"({fmt(xmin)}, {fmt(xmax)}, {fmt(ymin)}, {fmt(ymax)})",
                        "make the grid from extent: np.linspace(xmin, xmax, n) and np.linspace(ymin, ymax, n)")
-    value = got.value
-    if not (isinstance(value, Opaque) and value.kind == "Axes" and value.text == "the Axes it was given"):
-        shown = "None" if value is None else ("a different Axes" if isinstance(value, Opaque) and value.kind == "Axes"
-                                              else fmt(value))
-        return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax")
-    return Verdict(True)
+    return returned_given_axes(got.value) or Verdict(True)
 
 
 # --------------------------------------------------------------------------- the spec

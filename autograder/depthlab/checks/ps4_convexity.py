@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from depthlab.checks import fixtures_ps4_convexity as fixtures
-from depthlab.judge.compare import describe_failure, fmt
+from depthlab.judge.compare import fmt, precheck
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 
 
@@ -256,12 +256,9 @@ def verify_witness(case: Case, witness) -> tuple[bool, str, str, float]:
 def judge_check_convexity(test: FunctionTest, case: Case, got, ref) -> Verdict:
     """(True, None) passes when the reference found no violation either;
     (False, witness) passes when the witness is genuine, whatever the reference found."""
-    problem = describe_failure(got, ref)
-    if problem:
-        return Verdict(False, problem)
-    if got.mutated:
-        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
-                       "work on a copy: inputs must not be mutated")
+    failed = precheck(got, ref)
+    if failed:
+        return failed
     value = got.value
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         return Verdict(False, f"returned {fmt(value)}, expected a pair (True, None) or (False, (w1, w2, lam))")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -31,7 +30,7 @@ import uuid
 import warnings
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteCells,
@@ -39,7 +38,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets.config import Config
 
 from ..config import GradingConfig
-from ..judge.notebook import SubmissionError, notebook_from_json, read_notebook
+from ..judge.notebook import notebook_from_json, read_notebook
 from ..judge.results import NotebookResult
 from ..judge.session import GradedNotebook, NotebookGrader
 

@@ -166,13 +166,34 @@ def describe_failure(got: Outcome, ref: Outcome) -> Optional[str]:
     return None
 
 
-def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> Verdict:
-    """The default judge: same exception type, or values within tolerance,
-    and no argument changed in place."""
+def precheck(got: Outcome, ref: Outcome) -> Optional[Verdict]:
+    """The failing verdict every judge starts with: the call did not return
+    (missing, timeout, died, unexpected error) or changed its inputs; else None."""
     problem = describe_failure(got, ref)
     if problem:
         return Verdict(False, problem)
+    if got.mutated:
+        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
+                       "work on a copy: inputs must not be mutated")
+    return None
+
+
+def returned_given_axes(value: Any) -> Optional[Verdict]:
+    """None when a plotting function returned the Axes it was given; else the failing verdict."""
+    if isinstance(value, Opaque) and value.kind == "Axes" and value.text == "the Axes it was given":
+        return None
+    shown = "None" if value is None else ("a different Axes" if isinstance(value, Opaque) and value.kind == "Axes"
+                                          else fmt(value))
+    return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax")
+
+
+def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> Verdict:
+    """The default judge: same exception type, or values within tolerance,
+    and no argument changed in place."""
     if ref.status == "error":
+        problem = describe_failure(got, ref)
+        if problem:
+            return Verdict(False, problem)
         expected = ref.error_type
         if got.status != "error":
             return Verdict(False, f"returned {fmt(got.value)}, expected it to raise {expected}",
@@ -180,9 +201,9 @@ def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> V
         if expected not in got.error_mro:
             return Verdict(False, f"raised {got.error_type}, expected {expected}")
         return Verdict(True)
-    if got.mutated:
-        return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
-                       "work on a copy: inputs must not be mutated")
+    failed = precheck(got, ref)
+    if failed:
+        return failed
     rtol = case.rtol if case.rtol is not None else test.rtol
     atol = case.atol if case.atol is not None else test.atol
     problem = compare_values(got.value, ref.value, rtol, atol)

@@ -1,7 +1,7 @@
 """What one call of a graded function produced, as the grading process sees it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .probe import decode

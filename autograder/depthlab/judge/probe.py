@@ -26,7 +26,6 @@ Wire format (JSON, decoded strictly by :func:`decode`):
 import builtins as _builtins
 import copy as _copy
 import json as _json
-import math as _math
 import sys as _sys
 import time as _time
 import traceback as _traceback
@@ -236,8 +235,6 @@ def _axes_text(obj):
 
 def describe_axes(ax):
     """What a person would see on ``ax``, as plain data."""
-    import matplotlib.collections as mcoll
-
     desc = {"lines": [], "collections": [], "contour_sets": 0, "images": 0,
             "title": "", "xlabel": "", "ylabel": "", "legend": None, "aspect": None,
             "xlim": None, "ylim": None}
@@ -290,7 +287,6 @@ def describe_axes(ax):
 
 
 def _new_axes():
-    import matplotlib
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(4, 4))
     return ax

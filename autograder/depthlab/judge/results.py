@@ -1,7 +1,7 @@
 """Results are data: what steps, engines and reports exchange."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Optional
 
 
