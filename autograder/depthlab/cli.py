@@ -85,5 +85,95 @@ def validate(assignments, engine):
     click.echo(f"ok: {', '.join(names)}: the reference earns every point, the blank release none")
 
 
+@main.command()
+@_assignment_arg
+@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--engine", type=click.Choice(("nbgrader", "otter", "direct")), default="nbgrader", show_default=True,
+              help="nbgrader (writes the gradebook and autograded/), otter, or direct (depthlab's judge alone).")
+@click.option("--jobs", type=int, default=0, help="Notebooks graded at once (default: one per core).")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Where grades.csv goes (default reports/ASSIGNMENT/grades.csv).")
+@click.option("--force", is_flag=True, help="Regrade students whose stored result is still valid.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet):
+    """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
+
+    SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
+    LMS/Gradescope zip (the student id comes from each file name).
+    """
+    from .batch import BatchInterrupted, autograde as run
+    from .report import report
+    try:
+        summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet)
+    except BatchInterrupted as exc:
+        s = exc.summary
+        click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
+                   err=True)
+        sys.exit(130)
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc))
+    _, table = report(assignment)
+    click.echo(table)
+    click.echo(f"{len(summary.graded)} graded, {len(summary.skipped)} kept from earlier runs, "
+               f"{summary.seconds:.1f} s; wrote {summary.csv_path}")
+
+
+@main.command()
+@_assignment_arg
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the pages (default feedback/).")
+def feedback(assignment, out):
+    """One HTML feedback page per graded student (no hidden tests, no reference code)."""
+    from .feedback import feedback as write
+    paths = write(assignment, out=out)
+    click.echo(f"wrote {len(paths)} feedback pages" + (f" under {paths[0].parents[2]}" if paths else ""))
+
+
+@main.command()
+@_assignment_arg
+@click.option("--out", type=click.Path(path_type=Path), help="The HTML file (default reports/ASSIGNMENT/report.html).")
+def report(assignment, out):
+    """The TA report of a graded class: HTML (plots embedded) and a table here."""
+    from .report import report as write
+    path, table = write(assignment, out=out)
+    click.echo(table)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--students", type=int, default=30, show_default=True, help="Students per assignment.")
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default demo-output/).")
+@click.option("--jobs", type=int, default=0, help="Notebooks graded at once (default: one per core).")
+def demo(students, out, jobs):
+    """Release, generate a class for every assignment, grade it, and write grades and reports."""
+    from .batch import demo as run
+    try:
+        run(out=out, students=students, jobs=jobs, echo=click.echo)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc))
+
+
+@main.command()
+@click.argument("notebook_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", type=int, default=None, help="Port (default: 8888 or the next free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+def lab(notebook_dir, port, no_browser):
+    """Open the student notebooks (default: release/) in JupyterLab, with nbgrader's Validate button."""
+    from .lab import LabError, run_lab
+    try:
+        sys.exit(run_lab(notebook_dir, port=port, open_browser=not no_browser))
+    except LabError as exc:
+        raise click.ClickException(str(exc))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder (default: solutions/figures/).")
+def figures(out):
+    """Draw the chapter's missing figures with the reference solutions (PNG, SVG, index.md)."""
+    from .figures import write_figures
+    from .paths import course_root
+    for p in write_figures(out or course_root() / "solutions" / "figures"):
+        click.echo(p)
+
+
 if __name__ == "__main__":
     main()
