@@ -1,0 +1,358 @@
+"""The TA's view of a graded class: ``depthlab report ASSIGNMENT``.
+
+:func:`summarize` turns the stored results into a :class:`ClassSummary` (data);
+:func:`render_html` draws it as one self-contained page (plots embedded as
+base64 PNG, opens from disk) and :func:`render_text` as a terminal table.
+Failing tests list their students grouped by message, with numbers
+normalised, so one typical mistake is one line: "12 students: ...".
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .judge.results import NotebookResult
+from .paths import course_root
+
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+COUNT_SUFFIX = re.compile(r"\s*\(\d+ of \d+ cases failed\)\s*$")
+FORMGRADER_HINT = ("Grade the written answers in nbgrader's formgrader: run `jupyter lab` in {root}, "
+                   "open Nbgrader > Formgrader > Manual Grading ({url}).")
+
+
+def normalise(message: str) -> str:
+    """A message with its numbers replaced by ``#``, so the same mistake on
+    different values reads the same (``dL/dh_0`` keeps its index)."""
+    text = COUNT_SUFFIX.sub("", message)
+    text = NUMBER.sub("#", text)
+    text = re.sub(r"#(?:\s*,\s*#)+", "#, ...", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class MessageGroup:
+    """Students who failed one test with the same (normalised) message."""
+
+    key: str
+    example: str
+    students: tuple
+
+
+@dataclass(frozen=True)
+class TestSummary:
+    id: str
+    function: Optional[str]
+    max_points: float
+    failed: int
+    graded: int
+    mean_points: float
+    groups: tuple = ()
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failed / self.graded if self.graded else 0.0
+
+
+@dataclass(frozen=True)
+class PendingWritten:
+    """A written question and the students whose answers wait for a TA."""
+
+    grade_id: str
+    students: tuple
+
+
+@dataclass
+class ClassSummary:
+    assignment: str
+    results: list
+    tests: list = field(default_factory=list)            # TestSummary, worst first
+    integrity: list = field(default_factory=list)        # (student, kind, detail)
+    ungraded: list = field(default_factory=list)         # (student, why)
+    troubled: list = field(default_factory=list)         # (student, event) timeouts and deaths
+    written: list = field(default_factory=list)          # PendingWritten
+    root: Optional[Path] = None
+
+    @property
+    def graded(self) -> list:
+        return [r for r in self.results if not r.error]
+
+    @property
+    def max_score(self) -> float:
+        return max((r.max_score for r in self.results), default=0.0)
+
+    def score_stats(self) -> dict:
+        scores = [r.score for r in self.graded]
+        if not scores:
+            return {}
+        return {"mean": statistics.fmean(scores), "median": statistics.median(scores),
+                "min": min(scores), "max": max(scores)}
+
+
+def _who(r: NotebookResult) -> str:
+    return r.student or Path(r.notebook).stem
+
+
+def summarize(assignment: str, results: Sequence[NotebookResult], *, root: Optional[Path] = None) -> ClassSummary:
+    """Everything the report shows, as data."""
+    results = sorted(results, key=_who)
+    graded = [r for r in results if not r.error]
+    order: dict = {}
+    for r in results:
+        for t in r.tests:
+            order.setdefault(t.id, (t.function, t.max_points))
+    tests = []
+    for tid, (function, max_points) in order.items():
+        rows = [(r, next((t for t in r.tests if t.id == tid), None)) for r in graded]
+        rows = [(r, t) for r, t in rows if t is not None]
+        failing = [(r, t) for r, t in rows if not t.passed]
+        groups: dict = defaultdict(list)
+        examples: dict = {}
+        for r, t in failing:
+            key = normalise(t.message)
+            groups[key].append(_who(r))
+            examples.setdefault(key, t.message)
+        grouped = tuple(sorted((MessageGroup(k, examples[k], tuple(v)) for k, v in groups.items()),
+                               key=lambda g: (-len(g.students), g.key)))
+        mean = statistics.fmean([t.points for _, t in rows]) if rows else 0.0
+        tests.append(TestSummary(tid, function, max_points, len(failing), len(rows), mean, grouped))
+    tests.sort(key=lambda t: (-t.failure_rate, t.id))
+    summary = ClassSummary(assignment, list(results), tests, root=root)
+    for r in results:
+        for f in r.integrity:
+            summary.integrity.append((_who(r), f.kind, f.detail))
+        if r.error:
+            summary.ungraded.append((_who(r), r.error))
+        for e in r.events:
+            if "timed out" in e or "died" in e or "time limit" in e:
+                summary.troubled.append((_who(r), e))
+    if root is not None:
+        summary.written = pending_written(assignment, results, Path(root))
+    return summary
+
+
+def pending_written(assignment: str, results: Sequence[NotebookResult], root: Path) -> list[PendingWritten]:
+    """Written answers waiting for a TA: the gradebook's "needs manual grade"
+    markdown cells, else every non-empty answer in ``submitted/``."""
+    from .feedback import written_answers
+    students = [r.student for r in results if r.student]
+    by_cell: dict = defaultdict(list)
+    gradebook = _gradebook_pending(assignment, root)
+    for s in students:
+        notebook = root / "submitted" / s / assignment / f"{assignment}.ipynb"
+        for w in written_answers(notebook):
+            if not w.answer:
+                continue
+            if gradebook is not None and (s, w.grade_id) not in gradebook:
+                continue     # graded by a TA already
+            by_cell[w.grade_id].append(s)
+    return [PendingWritten(k, tuple(v)) for k, v in sorted(by_cell.items())]
+
+
+def _gradebook_pending(assignment: str, root: Path) -> Optional[set]:
+    """``{(student, grade_id)}`` still needing a manual grade, or None without a gradebook."""
+    if not (root / "gradebook.db").exists():
+        return None
+    try:
+        from nbgrader.api import Gradebook, MissingEntry
+        out = set()
+        with Gradebook(f"sqlite:///{root}/gradebook.db", "depthlab") as gb:
+            try:
+                subs = gb.find_assignment(assignment).submissions
+            except MissingEntry:
+                return None
+            for sub in subs:
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        if g.manual_score is None and g.cell_type == "markdown":
+                            out.add((sub.student.id, g.name))
+        return out
+    except Exception:
+        return None
+
+
+# --------------------------------------------------------------------------- plots
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def score_histogram(summary: ClassSummary) -> Optional[str]:
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    scores = [r.score for r in summary.graded]
+    if not scores:
+        return None
+    top = summary.max_score or max(scores) or 1.0
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    bins = min(20, max(5, int(top)))
+    ax.hist(scores, bins=bins, range=(0, top), color="#4c72b0", edgecolor="white")
+    ax.set_xlabel(f"auto-graded score (of {top:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{summary.assignment}: scores of {len(scores)} graded notebooks")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _png(fig)
+
+
+def failure_chart(summary: ClassSummary) -> Optional[str]:
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    tests = summary.tests
+    if not tests:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(tests) + 1.2))
+    names = [t.function or t.id for t in tests][::-1]
+    rates = [100 * t.failure_rate for t in tests][::-1]
+    bars = ax.barh(names, rates, color="#c44e52")
+    for bar, t in zip(bars, tests[::-1]):
+        ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{t.failed}/{t.graded}",
+                va="center", fontsize=8)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("students failing the test (%)")
+    ax.set_title("failure rate per test, worst first")
+    return _png(fig)
+
+
+# --------------------------------------------------------------------------- rendering
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse} td,th{border-bottom:1px solid #eee;padding:.35em .6em;vertical-align:top;text-align:left}
+.msg{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88em;white-space:pre-wrap;overflow-wrap:anywhere}
+.n{font-weight:600;white-space:nowrap} .who{color:#555;font-size:.9em}
+details{margin:.4em 0} summary{cursor:pointer}
+.hint{background:#eef6ff;padding:.6em;border-radius:4px}
+"""
+
+
+def render_html(summary: ClassSummary) -> str:
+    e = html.escape
+    stats = summary.score_stats()
+    n, g = len(summary.results), len(summary.graded)
+    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{e(summary.assignment)}: class report</title>",
+           f"<style>{CSS}</style></head><body><h1>{e(summary.assignment)}: class report</h1>",
+           f"<p>{n} submissions, {g} graded, {n - g} could not be graded."]
+    if stats:
+        out.append(f" Auto-graded score (of {summary.max_score:g}): mean {stats['mean']:.1f}, "
+                   f"median {stats['median']:g}, min {stats['min']:g}, max {stats['max']:g}.")
+    out.append("</p>")
+    hist, bars = score_histogram(summary), failure_chart(summary)
+    if hist:
+        out.append(f"<h2>Score distribution</h2><img alt='histogram of scores' src='{hist}'>")
+    if bars:
+        out.append(f"<h2>Failure rate per test</h2><img alt='failure rate per test' src='{bars}'>")
+    out.append("<h2>Failing tests, students grouped by message</h2>")
+    for t in summary.tests:
+        if not t.failed:
+            continue
+        out.append(f"<details open><summary><b>{e(t.id)}</b>: {t.failed} of {t.graded} students failed "
+                   f"(mean {t.mean_points:.2f} / {t.max_points:g} points)</summary><table>")
+        for grp in t.groups:
+            word = "student" if len(grp.students) == 1 else "students"
+            out.append(f"<tr><td class=n>{len(grp.students)} {word}</td><td><div class=msg>{e(grp.example)}</div>"
+                       f"<div class=who>{e(', '.join(grp.students))}</div></td></tr>")
+        out.append("</table></details>")
+    if not any(t.failed for t in summary.tests):
+        out.append("<p>No test failed.</p>")
+    out.append("<h2>Integrity flags</h2>")
+    out.append(_table(["student", "flag", "detail"], summary.integrity) if summary.integrity else "<p>None.</p>")
+    out.append("<h2>Timed out or not graded</h2>")
+    rows = [(s, "not graded", why) for s, why in summary.ungraded] + [(s, "time/kernel", ev) for s, ev in summary.troubled]
+    out.append(_table(["student", "what", "detail"], rows) if rows else "<p>None.</p>")
+    out.append("<h2>Written answers waiting for manual grading</h2>")
+    if summary.written:
+        out.append(_table(["question", "answers waiting", "students"],
+                          [(w.grade_id, str(len(w.students)), ", ".join(w.students)) for w in summary.written]))
+    else:
+        out.append("<p>None waiting.</p>")
+    out.append(f"<p class=hint>{e(formgrader_hint(summary))}</p>")
+    out.append("</body></html>\n")
+    return "".join(out)
+
+
+def formgrader_hint(summary: ClassSummary) -> str:
+    url = f"http://localhost:8888/formgrader/gradebook/{summary.assignment}/{summary.assignment}"
+    return FORMGRADER_HINT.format(root=summary.root or "the course directory", url=url)
+
+
+def _table(head: Sequence[str], rows) -> str:
+    e = html.escape
+    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td class=msg>{e(str(c))}</td>" for c in row) + "</tr>")
+    return "".join(out) + "</table>"
+
+
+def render_text(summary: ClassSummary, *, width: Optional[int] = None, groups: int = 3) -> str:
+    """The same summary as a terminal table (``width``: the terminal's, else 120)."""
+    import shutil
+    width = width or max(80, shutil.get_terminal_size((120, 24)).columns)
+    stats = summary.score_stats()
+    n, g = len(summary.results), len(summary.graded)
+    lines = [f"{summary.assignment}: {n} submissions, {g} graded, {n - g} not graded"]
+    if stats:
+        lines.append(f"  score (of {summary.max_score:g}): mean {stats['mean']:.1f}  median {stats['median']:g}  "
+                     f"min {stats['min']:g}  max {stats['max']:g}")
+    name_w = max([len(t.id) for t in summary.tests] + [4])
+    lines.append(f"  {'test'.ljust(name_w)}  failed   rate")
+    for t in summary.tests:
+        bar = "#" * int(round(20 * t.failure_rate))
+        lines.append(f"  {t.id.ljust(name_w)}  {f'{t.failed}/{t.graded}':>6}  {t.failure_rate:5.0%}  {bar}")
+    failing = [t for t in summary.tests if t.failed]
+    if failing:
+        lines.append("  most common failures:")
+    for t in failing:
+        lines.append(f"    {t.id}:")
+        for grp in t.groups[:groups]:
+            lines.append(f"      {len(grp.students):3d} x {_squeeze(grp.example, width - 12)}")
+        if len(t.groups) > groups:
+            rest = sum(len(x.students) for x in t.groups[groups:])
+            lines.append(f"      ... and {rest} more in {len(t.groups) - groups} other messages")
+    for s, kind, detail in summary.integrity:
+        lines.append(f"  ! {s}: {kind}: {_cut(detail, width - 20)}")
+    for s, why in summary.ungraded:
+        lines.append(f"  x {s}: not graded: {_cut(why, width - 25)}")
+    for s, ev in summary.troubled:
+        lines.append(f"  ~ {s}: {_cut(ev, width - 10)}")
+    if summary.written:
+        waiting = ", ".join(f"{w.grade_id} {len(w.students)}" for w in summary.written)
+        lines.append(f"  written answers waiting for a TA: {waiting} (nbgrader formgrader)")
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _squeeze(message: str, width: int, label: int = 44) -> str:
+    """A message cut to ``width``, shortening the case label first so that what
+    went wrong and the hint stay readable."""
+    text = " ".join(message.split())
+    head, sep, rest = text.partition("): ")
+    if sep and len(head) + 1 > label and len(text) > width:
+        head = head[: label - 4] + "..."
+    return _cut(head + ")" + sep[1:] + rest if sep else text, width)
+
+
+def report(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None) -> tuple[Path, str]:
+    """Write the HTML report (default ``reports/<a>/report.html``); return its path and the text table."""
+    from .batch import _write_atomic, load_results
+    root = Path(root or course_root())
+    summary = summarize(assignment, load_results(assignment, root), root=root)
+    path = Path(out) if out else root / "reports" / assignment / "report.html"
+    _write_atomic(path, render_html(summary).encode("utf-8"))
+    return path, render_text(summary)

@@ -1,0 +1,200 @@
+"""What TAs and students get to read: the class report (grouping failures by
+message, plots embedded, the terminal table) and the feedback pages (score,
+each test, written answers, and never hidden-test or reference code)."""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from depthlab import classgen
+from depthlab.feedback import WrittenAnswer, render, written_answers
+from depthlab.judge import results as R
+from depthlab.report import normalise, pending_written, render_html, render_text, summarize
+
+A = "ps2_vanishing_gradients"
+
+
+def _test(tid, points, max_points, message="", cases=()):
+    return R.TestResult(tid, tid.removeprefix("test_"), points, max_points, points == max_points,
+                        message or f"{tid.removeprefix('test_')}: all cases passed", tuple(cases))
+
+
+def _student(name, backprop_msg=None, sigmoid_ok=True, error=None, flags=(), events=()):
+    tests = (
+        _test("test_sigmoid", 2.0 if sigmoid_ok else 0.0, 2.0,
+              "" if sigmoid_ok else "sigmoid(z=0): raises NotImplementedError: the function is not written yet"),
+        _test("test_backprop_chain", 0.0 if backprop_msg else 3.0, 3.0, backprop_msg or ""),
+    )
+    return R.NotebookResult(A, f"{name}.ipynb", "nbgrader", tests, tuple(flags), error, student=name,
+                            events=tuple(events))
+
+
+def _forgets_w(value, expected, k):
+    return (f"backprop_chain(w of length 8, x=0.5): dL/dh_0 is {value}, expected {expected}. "
+            f"Hint: the factor w[t] is missing ({k} of 12 cases failed)")
+
+
+@pytest.fixture
+def klass():
+    return [
+        _student("ann", _forgets_w(0.0213, 0.0088, 4)),
+        _student("ben", _forgets_w(0.5, 1.25e-3, 7)),
+        _student("cid", _forgets_w(-2, 3.5, 12)),
+        _student("dee", "backprop_chain(w=[0.3, -1.2], x=0.5): the result has shape (2,), expected shape (3,)"),
+        _student("eve", sigmoid_ok=False),
+        _student("fay", error="fay.ipynb is not a notebook: it is not valid JSON"),
+        _student("gus", flags=[R.IntegrityFlag("monkeypatch", "added cell 4: replaces np.allclose")],
+                 events=["the hidden cases of backprop_chain timed out after 20 s"]),
+    ]
+
+
+def test_normalise_replaces_numbers_but_keeps_indices():
+    assert normalise(_forgets_w(0.0213, 0.0088, 4)) == normalise(_forgets_w(-2, 3.5e-7, 12))
+    text = normalise("spectral_radius(A=[[0.5, 10], [0, 0.3]]): dL/dh_0 is 1e-3 (3 of 5 cases failed)")
+    assert text == "spectral_radius(A=[[#, ...], [#, ...]]): dL/dh_0 is #"
+    assert normalise("x2 and w[t] and ps2") == "x2 and w[t] and ps2"
+
+
+def test_failures_are_grouped_by_message_worst_test_first(klass):
+    s = summarize(A, klass)
+    assert [t.id for t in s.tests] == ["test_backprop_chain", "test_sigmoid"]
+    back = s.tests[0]
+    assert (back.failed, back.graded) == (4, 6)       # the ungraded notebook is not counted
+    assert [len(g.students) for g in back.groups] == [3, 1]
+    assert back.groups[0].students == ("ann", "ben", "cid")
+    assert "factor w[t] is missing" in back.groups[0].example
+    assert s.ungraded == [("fay", "fay.ipynb is not a notebook: it is not valid JSON")]
+    assert s.integrity == [("gus", "monkeypatch", "added cell 4: replaces np.allclose")]
+    assert s.troubled == [("gus", "the hidden cases of backprop_chain timed out after 20 s")]
+    assert s.score_stats()["max"] == 5.0 and s.score_stats()["min"] == 2.0   # fay (not graded) is left out
+
+
+def test_html_report_is_self_contained_and_shows_the_groups(klass):
+    klass.append(_student("hal", "backprop_chain(x=1): got <script>alert(1)</script>"))
+    page = render_html(summarize(A, klass))
+    assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", page)
+    images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
+    assert len(images) == 2
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert "3 students" in page and "ann, ben, cid" in page
+    assert page.index("test_backprop_chain") < page.index("<b>test_sigmoid</b>")
+    assert "<script>" not in page and html.escape("<script>") in page
+    for needle in ("monkeypatch", "fay.ipynb is not a notebook", "timed out after 20 s", "formgrader"):
+        assert needle in page
+
+
+def test_terminal_table_carries_the_same_summary(klass):
+    text = render_text(summarize(A, klass))
+    lines = text.splitlines()
+    assert lines[0] == f"{A}: 7 submissions, 6 graded, 1 not graded"
+    back = next(l for l in lines if l.strip().startswith("test_backprop_chain"))
+    assert "4/6" in back and "67%" in back
+    assert any(l.strip().startswith("3 x backprop_chain(w of length 8") for l in lines)
+    assert any("fay: not graded" in l for l in lines) and any("gus: monkeypatch" in l for l in lines)
+
+
+def _written_notebook(path: Path, answer: str) -> Path:
+    meta = {"nbgrader": {"schema_version": 3, "grade": True, "solution": True, "locked": False,
+                         "grade_id": "written_why", "points": 4.0}}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("**Why** does it vanish?"),
+                                         nbformat.v4.new_markdown_cell(answer, metadata=meta)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_written_answers_waiting_for_a_ta(tmp_path):
+    results = []
+    for name, answer in [("ann", "Because of the products."), ("ben", "YOUR ANSWER HERE"), ("cid", "Products.")]:
+        _written_notebook(tmp_path / "submitted" / name / A / f"{A}.ipynb", answer)
+        results.append(_student(name))
+    pending = pending_written(A, results, tmp_path)
+    assert [(p.grade_id, p.students) for p in pending] == [("written_why", ("ann", "cid"))]
+    answers = written_answers(tmp_path / "submitted" / "ann" / A / f"{A}.ipynb")
+    assert answers[0].question == "**Why** does it vanish?" and answers[0].answer == "Because of the products."
+
+
+def test_feedback_page_shows_tests_and_escaped_answers():
+    cases = (R.CaseResult("backprop_chain(x=1)", False, "backprop_chain(x=1): dL/dh_0 is 2, expected 1"),
+             R.CaseResult("backprop_chain(x=2)", False, "backprop_chain(x=2): dL/dh_0 is 4, expected 2"))
+    result = R.NotebookResult(A, "ann.ipynb", "nbgrader",
+                              (_test("test_sigmoid", 2.0, 2.0),
+                               _test("test_backprop_chain", 1.5, 3.0, cases[0].message, cases)),
+                              (R.IntegrityFlag("edited_test_cell", "cell test_sigmoid was changed; the original was graded"),),
+                              student="ann")
+    page = render(result, [WrittenAnswer("written_why", "Why?", "<b>because</b>", 4.0)])
+    assert "Auto-graded score: 3.5 / 5" in page
+    assert "passed" in page and "failed" in page
+    assert "dL/dh_0 is 2, expected 1" in page and "backprop_chain(x=2): dL/dh_0 is 4" in page
+    assert "&lt;b&gt;because&lt;/b&gt;" in page and "<b>because</b>" not in page
+    assert "cell test_sigmoid was changed" in page
+    assert "Not graded yet" in page
+
+
+def _code_lines(text: str) -> set:
+    """Distinctive lines of code (not blank, not comments, not bare keywords)."""
+    out = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if len(line) >= 20 and not line.startswith(("#", '"""', "'''")):
+            out.add(line)
+    return out
+
+
+@pytest.mark.slow
+def test_feedback_and_report_of_a_graded_class_leak_no_hidden_or_reference_code(tmp_path, monkeypatch):
+    """A small class graded for real (the real source notebook when there is one):
+    no line of a hidden-test block or of solutions/ appears in any feedback page
+    or in the report; each page has its student's score and written answer."""
+    from depthlab.batch import autograde
+    from depthlab.feedback import feedback
+    from depthlab.report import report
+    import importlib
+    import shutil
+    import sys
+    import os
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "course"
+    src = repo / "source" / A / f"{A}.ipynb"
+    if src.exists():
+        shutil.copytree(src.parent, root / "source" / A)
+        shutil.copyfile(repo / "nbgrader_config.py", root / "nbgrader_config.py")
+    else:
+        classgen.write_skeleton_course(A, root)
+    monkeypatch.setenv("DEPTHLAB_ROOT", str(root))
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    roster = classgen.generate_class(A, 3, root, seed=8)
+    summary = autograde(A, root=root, engine="direct", jobs=2, progress=False)
+    pages = feedback(A, root=root)
+    assert len(pages) == 3
+    source = nbformat.read(str(root / "source" / A / f"{A}.ipynb"), as_version=4)
+    secret = set()
+    for cell in source.cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            secret |= _code_lines(block)
+        for block in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", cell.source, re.S):
+            secret |= _code_lines(block)
+    reference = importlib.import_module(f"solutions.{A}")
+    secret |= _code_lines(Path(reference.__file__).read_text())
+    assert secret
+    report_path, _ = report(A, root=root)
+    by = {r.student: r for r in summary.results}
+    for path in [*pages, report_path]:
+        text = html.unescape(path.read_text())
+        leaked = [line for line in secret if line in text]
+        assert not leaked, (path.name, leaked[:3])
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    for path in pages:
+        student = path.parents[1].name
+        text = path.read_text()
+        assert f"Auto-graded score: {by[student].score:g} / {by[student].max_score:g}" in text
+        for t in by[student].tests:
+            assert html.escape(t.message) in text
+    written = [a for a in written_answers(root / "submitted" / roster.students[0].id / A / f"{A}.ipynb") if a.answer]
+    first = next(p for p in pages if p.parents[1].name == roster.students[0].id).read_text()
+    assert written and all(html.escape(a.answer) in first for a in written)
