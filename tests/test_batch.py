@@ -447,19 +447,10 @@ time.sleep(120)
 """
 
 
-def _kernel_dies_with_worker_is_known_broken() -> bool:
-    from depthlab.judge.kernel import isolation_mode
-    return isolation_mode() == "namespace"
-
-
 @pytest.mark.slow
-def test_a_kernel_dies_with_its_killed_worker(tmp_path, request):
-    """kill -9 of a grading process takes its kernels down (a pre-started one too).
-
-    Known broken under namespace isolation (judge/kernel.py): the kernel's
-    parent-death signal points at ``unshare``, which outlives the killed grader."""
-    if _kernel_dies_with_worker_is_known_broken():
-        request.applymarker(pytest.mark.xfail(strict=True, reason="kernel.py: unshare outlives a killed grader"))
+def test_a_kernel_dies_with_its_killed_worker(tmp_path):
+    """kill -9 of a grading process takes its kernels down (a pre-started one too),
+    with or without namespace isolation."""
     proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT], stdout=subprocess.PIPE, text=True,
                             env=_env(tmp_path), start_new_session=True)
     try:

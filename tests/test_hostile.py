@@ -469,7 +469,11 @@ def test_reference_and_grading_folder_are_out_of_reach(tmp_path):
     private = ("/var/tmp/", "/dev/shm/", first["cwd"] + "/")   # in-memory, per kernel
     assert first["wrote"][0] == "notes.txt" and all(w.startswith(private) for w in first["wrote"][1:]), first
     assert first["repo"] in (None, [".venv"]) and first["secrets"] == [], first
-    assert len(first["tmp"]) == 1 and first["tmp"] != second["tmp"], "other kernels' folders are hidden"
+    # a checkout under /tmp (as CI's may be) shows its own top folder: its .venv is bound back read-only
+    repo_top = ROOT.resolve().relative_to("/tmp").parts[0] if ROOT.resolve().is_relative_to("/tmp") else None
+    first_tmp = [n for n in first["tmp"] if n != repo_top]
+    second_tmp = [n for n in second["tmp"] if n != repo_top]
+    assert len(first_tmp) == 1 and first_tmp != second_tmp, "other kernels' folders are hidden"
     assert len(first["processes"]) <= 3, "only the kernel's own processes"
     for p in leftovers:
         assert not p.exists(), f"{p} reached the grading machine"
