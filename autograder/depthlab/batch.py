@@ -764,16 +764,19 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _worker_main(tasks, results, setup: dict) -> None:
-    """A worker process: grade the (student, path) tasks of its inbox until a None arrives;
-    report ("ready"|"failed"|"done", pid, student, record) on ``results``."""
+def _worker_main(conn, setup: dict) -> None:
+    """A worker process: grade the (student, path) tasks that arrive on ``conn`` until a
+    None arrives; answer ("ready"|"failed"|"done", pid, student, record) on ``conn``.
+
+    Each worker has a pipe of its own: a worker that dies mid-message breaks only
+    its own pipe, never the others' (a shared queue's lock could be left held).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")    # SQLAlchemy's autoflush chatter inside nbgrader
     warnings.filterwarnings("ignore", message=".*not in session.*")
     os.environ["DEPTHLAB_ROOT"] = setup["root"]
     ensure_tools_on_path()
-    worker = None
     parent = os.getppid()
 
     def stop(*_):
@@ -792,15 +795,15 @@ def _worker_main(tasks, results, setup: dict) -> None:
     threading.Thread(target=watch, daemon=True).start()
     try:
         worker = _Worker(setup)
-        results.put(("ready", os.getpid(), None, None))
     except Exception as exc:
-        results.put(("failed", os.getpid(), None, f"{exc.__class__.__name__}: {exc}"))
+        conn.send(("failed", os.getpid(), None, f"{exc.__class__.__name__}: {exc}"))
         for pool in POOLS:
             pool.kill_all()
         return
     try:
+        conn.send(("ready", os.getpid(), None, None))
         while True:
-            task = tasks.get()
+            task = conn.recv()
             if task is None:
                 break
             student, path = task
@@ -809,7 +812,9 @@ def _worker_main(tasks, results, setup: dict) -> None:
             except Exception as exc:   # a grading bug is this student's problem line, not the batch's end
                 record = worker.grader.ungraded(path, worker.engine, f"grading failed: {exc.__class__.__name__}: {exc}",
                                                 student).to_record()
-            results.put(("done", os.getpid(), student, record))
+            conn.send(("done", os.getpid(), student, record))
+    except (EOFError, BrokenPipeError):
+        pass   # the batch went away
     finally:
         worker.close()
 
@@ -1032,23 +1037,23 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
                  target: Optional[Callable] = None) -> None:
     """Hand tasks to ``jobs`` worker processes until every task has an answer.
 
-    Each worker has its own inbox and gets its next notebook when it reports the
+    Each worker has its own pipe and gets its next notebook when it reports the
     last one, so the batch always knows who holds which notebook.  A worker that
     dies, or spends longer than the notebook time limit (plus STUCK_GRACE) on one
     notebook and is stopped, turns that notebook into an ungraded result and is
-    replaced.  ``target`` replaces :func:`_worker_main` (tests); it gets its
-    inbox, the shared result queue and the setup dict.
+    replaced.  ``target`` replaces :func:`_worker_main` (tests); it gets its end
+    of the pipe and the setup dict.
     """
     from collections import deque
+    from multiprocessing.connection import wait
     ctx = mp.get_context("spawn")
-    result_q = ctx.Queue()
     setup = {"assignment": assignment, "engine": engine, "root": str(root), "config": asdict(config),
              "prestart": prestart}
     todo = deque(tasks)
     jobs = max(1, min(jobs, len(tasks)))
     limit = config.notebook_timeout + STUCK_GRACE
     workers: dict = {}     # pid -> process
-    inbox: dict = {}       # pid -> its task queue
+    pipes: dict = {}       # pid -> the batch's end of its pipe
     assigned: dict = {}    # pid -> (student it is grading, since when)
     stopping: dict = {}    # pid -> when it was told to stop for taking too long
     ready: set = set()
@@ -1056,23 +1061,29 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
     failures = 0
 
     def spawn():
-        q = ctx.Queue()
-        p = ctx.Process(target=target or _worker_main, args=(q, result_q, setup), daemon=True)
+        mine, theirs = ctx.Pipe()
+        p = ctx.Process(target=target or _worker_main, args=(theirs, setup), daemon=True)
         p.start()
-        workers[p.pid], inbox[p.pid] = p, q
+        theirs.close()
+        workers[p.pid], pipes[p.pid] = p, mine
+
+    def send(pid: int, message) -> None:
+        try:
+            pipes[pid].send(message)
+        except (OSError, EOFError):
+            pass   # it died; reap() answers for its notebook
 
     def give(pid: int) -> None:
-        if pid not in workers:
-            return
         if todo:
             task = todo.popleft()
             assigned[pid] = (task[0], time.monotonic())
-            inbox[pid].put(task)
+            send(pid, task)
         else:
-            inbox[pid].put(None)
+            send(pid, None)
 
-    def handle(kind, pid, student, payload):
+    def handle(pid: int, message) -> None:
         nonlocal failures
+        kind, _pid, student, payload = message
         if kind == "ready":
             ready.add(pid)
             give(pid)
@@ -1088,6 +1099,16 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
             if failures > 2 * jobs:
                 raise RuntimeError(f"the grading workers could not start: {payload}")
 
+    def receive(timeout: float) -> None:
+        by_conn = {c: pid for pid, c in pipes.items()}
+        for conn in wait(list(by_conn), timeout=timeout):
+            pid = by_conn[conn]
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                continue   # the worker is gone (or going): reap() sees it
+            handle(pid, message)
+
     def police(now: float):
         for pid, (student, since) in list(assigned.items()):
             p = workers.get(pid)
@@ -1101,16 +1122,15 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
 
     def reap():
         nonlocal failures
-        dead = [pid for pid, p in workers.items() if p.exitcode is not None]
-        if dead:   # a worker flushes its messages before it exits: read them before counting anything lost
-            while True:
-                try:
-                    handle(*result_q.get_nowait())
-                except queue.Empty:
-                    break
-        for pid in dead:
+        for pid in [pid for pid, p in workers.items() if p.exitcode is not None]:
+            conn = pipes[pid]
+            try:   # what it sent before dying is still in its pipe
+                while conn.poll():
+                    handle(pid, conn.recv())
+            except (EOFError, OSError):
+                pass
             p = workers.pop(pid)
-            inbox.pop(pid).cancel_join_thread()
+            pipes.pop(pid).close()
             if pid not in ready:
                 failures += 1
                 if failures > 2 * jobs:
@@ -1129,10 +1149,7 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
         spawn()
     try:
         while pending:
-            try:
-                handle(*result_q.get(timeout=0.5))
-            except queue.Empty:
-                pass
+            receive(0.5)
             police(time.monotonic())
             reap()
             if not workers and pending:
@@ -1144,14 +1161,14 @@ def _run_workers(assignment: str, engine: str, root: Path, config: GradingConfig
                 if pending:
                     p.terminate()
                 else:
-                    inbox[pid].put(None)
+                    send(pid, None)
         deadline = time.monotonic() + 30
         for p in workers.values():
             p.join(timeout=max(0.1, deadline - time.monotonic()))
             if p.is_alive():
                 p.kill()
-        for q in [*inbox.values(), result_q]:
-            q.cancel_join_thread()
+        for conn in pipes.values():
+            conn.close()
 
 
 # =========================================================================== grades.csv
