@@ -48,6 +48,7 @@ from typing import Callable, Iterable, Optional
 from .config import GradingConfig
 from .judge.results import NotebookResult
 from .paths import course_root, source_notebook
+from .tools import ensure_tools_on_path
 
 ENGINES = ("nbgrader", "otter", "direct")
 STORE_VERSION = 1
@@ -452,13 +453,6 @@ def load_results(assignment: str, root: Optional[Path] = None) -> list[NotebookR
 
 
 # =========================================================================== gradebook
-
-def ensure_tools_on_path() -> None:
-    """nbgrader runs ``alembic`` by name when it creates a gradebook: put this
-    Python's ``bin`` folder on PATH if it is not."""
-    if shutil.which("alembic") is None:
-        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-
 
 def _nbgrader_api(root: Path):
     from nbgrader.apps import NbGraderAPI

@@ -69,9 +69,7 @@ class _NbgraderBackend:
 
     def __call__(self, index: int, path: Path) -> NotebookResult:
         from .engines.nbgrader_engine import NbgraderCourse, student_id
-        from .tools import ensure_tools_on_path
         if self.course is None:
-            ensure_tools_on_path()
             self.course = NbgraderCourse(self.assignment, course_root(), config=self.config)
         return self.course.grade(path, student_id(index, path))
 

@@ -27,8 +27,6 @@ def source_assignments(root: Optional[Path] = None) -> list[str]:
 def generate_release(assignment: str, root: Path, out: Path) -> Path:
     """Run nbgrader generate_assignment in a scratch course; copy its release to ``out/assignment``."""
     from .engines.nbgrader_engine import NbgraderCourse
-    from .tools import ensure_tools_on_path
-    ensure_tools_on_path()
     course = NbgraderCourse(assignment, root)
     try:
         target = out / assignment

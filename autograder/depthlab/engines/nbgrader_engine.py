@@ -40,6 +40,7 @@ from traitlets.config import Config
 from ..config import GradingConfig
 from ..judge.notebook import notebook_from_json, read_notebook
 from ..judge.results import NotebookResult
+from ..tools import ensure_tools_on_path
 from ..judge.session import GradedNotebook, NotebookGrader
 
 # nbgrader 0.9.6's gradebook triggers SQLAlchemy autoflush warnings on every
@@ -262,6 +263,7 @@ class NbgraderCourse:
 
     def __init__(self, assignment: str, source_root: Path, workdir: Optional[Path] = None,
                  config: Optional[GradingConfig] = None):
+        ensure_tools_on_path()   # nbgrader runs alembic by name
         self.assignment = assignment
         self.config = config
         self.root = Path(workdir or tempfile.mkdtemp(prefix="depthlab-nbgrader-"))
