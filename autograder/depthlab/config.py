@@ -17,7 +17,8 @@ class GradingConfig:
     output_limit: characters of output kept per cell.
     jobs: notebooks graded at once (0: one per core).
     interrupt_grace: seconds a kernel gets to answer an interrupt before it is restarted.
-    isolation: "auto" (namespaces where the machine allows them), "namespace" or "none".
+    isolation: "auto" (the strongest level this machine gives; refuses when none is
+        safe), "namespace", "landlock" or "none" (unsafe, only when asked): see judge/sandbox.py.
     scratch_mb: size of each notebook's private scratch folder, in MiB.
     """
 

@@ -1,42 +1,25 @@
 """A sandboxed Jupyter kernel for student code, with time limits that always return.
 
-The kernel runs the venv's Python with ``-S`` (no site processing, so editable
-installs of ``depthlab`` and ``solutions`` are not on its path), an import
-blocker for the grading packages, a memory limit, a scratch working folder and
-a cleaned environment.  :meth:`SandboxKernel.run` never hangs: after the
-timeout it interrupts, and a kernel that ignores the interrupt is restarted.
-
-Isolation (``isolation="auto"``, the default, where Linux namespaces work): the
-kernel starts under ``unshare`` in its own mount, PID and IPC namespaces.
-Before any student code runs, the bootstrap
-
-- hides the repository, the course folder, the temporary folder (other
-  kernels, nbgrader's scratch courses), the grader's home and working folder
-  behind empty in-memory file systems, and binds back only the Python
-  installation, so neither ``import`` nor ``open()`` can reach ``solutions/``,
-  ``source/``, ``gradebook.db`` or other students' submissions;
-- gives the notebook a private, size-limited scratch folder (its working
-  folder and ``HOME``); the only file it shares with the grading process is
-  its results file;
-- sees only its own processes (``/proc`` is remounted), and when the grader
-  runs as root drops to a user id of its own that no account has (no new
-  privileges, at most 256 processes); as another user it runs in a user
-  namespace with every capability dropped.
-
-Killing the kernel kills everything it started.  ``isolation="none"`` (or the
-environment variable ``DEPTHLAB_ISOLATION=none``) keeps only the import
-blocker and the resource limits.
+The kernel runs the grader's Python with ``-S`` (no site processing, so editable
+installs of ``depthlab`` and ``solutions`` are not on its path), started by
+``sandbox_boot.py`` (passed as ``-c`` text, so the kernel reads no file of ours),
+which first builds the kernel's view of the machine at the isolation level of
+``sandbox.py`` (``namespace``, ``landlock`` or, only when asked, ``none``):
+an allow-list of the Python it runs, system libraries and its own scratch folder.
+Then it drops privileges (as root: a user id no account has), sets the memory,
+file-size and process limits and installs an import blocker for the grading
+packages.  :meth:`SandboxKernel.run` never hangs: after the timeout it
+interrupts, and a kernel that ignores the interrupt is restarted.  Killing the
+kernel kills everything it started.
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import queue
 import shutil
 import signal
 import subprocess
-import sysconfig
 import sys
 import tempfile
 import time
@@ -48,220 +31,27 @@ from typing import Optional
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-#: packages student code must not import while it is graded
-BLOCKED_PACKAGES = ("solutions", "depthlab", "autograder")
-#: when the grader is root and namespaces work, each kernel runs as a user id of
-#: its own drawn from this range (ids no account uses)
+from . import sandbox
+from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
+                      namespaces_work)
+
+#: when the grader is root, each kernel runs as a user id of its own drawn from
+#: this range (ids no account uses)
 SANDBOX_ID_BASE = 1_900_000_000
 SANDBOX_ID_SPAN = 100_000_000
-#: world-writable folders that get a small private tmpfs in the sandbox
-SHARED_WRITABLE = ("/var/tmp", "/dev/shm", "/run/lock", "/var/lock")
 #: largest file the kernel may write (results file included), bytes
 MAX_FILE_BYTES = 256 * 1024 * 1024
-#: processes (threads included) one kernel's user may have
+#: processes (threads included) one kernel may start
 MAX_PROCESSES = 256
-#: marker on the kernel's command line, used to recognise a sandbox kernel by pid
+#: marker on the kernel's command line (the first line of sandbox_boot.py)
 MARKER = "depthlab-sandbox-kernel"
-
-BOOTSTRAP = r"""
-# depthlab-sandbox-kernel
-import sys, os, json
-_cfg = json.loads(%(cfg)r)
-sys.path[:] = [p for p in sys.path if p and 'site-packages' not in p] + _cfg['site']
-
-def _depthlab_sandbox(cfg):
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-    MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
-
-    def mount(src, target, fstype, flags, data=None):
-        enc = lambda s: s.encode() if s is not None else None
-        if libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, 'mount %%s: %%s' %% (target, os.strerror(err)))
-
-    mount(None, '/', None, MS_REC | MS_PRIVATE)
-    conn = cfg['connection']
-    conn_text = open(conn, 'rb').read()
-    results_fd = os.open(cfg['results'], os.O_PATH)
-    keep_fds = [(k, os.open(k, os.O_PATH | os.O_DIRECTORY)) for k in cfg['keep']]
-    uid, gid = cfg['drop_to'] or (0, 0)
-
-    class _Attr(ctypes.Structure):
-        _fields_ = [('set', ctypes.c_uint64), ('clr', ctypes.c_uint64),
-                    ('prop', ctypes.c_uint64), ('userns', ctypes.c_uint64)]
-
-    def readonly(path, on=True):
-        # mount_setattr(AT_FDCWD, path, AT_RECURSIVE, MOUNT_ATTR_RDONLY set/clear): Linux >= 5.12, best effort
-        attr = _Attr(1, 0, 0, 0) if on else _Attr(0, 1, 0, 0)
-        return libc.syscall(442, -100, path.encode(), 0x8000, ctypes.byref(attr), ctypes.sizeof(attr))
-
-    readonly('/')   # every host mount read-only; the tmpfs mounts below stay writable
-    for path in cfg['hide']:
-        mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, 'size=%%dk,mode=0755' %% cfg['scratch_kb'])
-    for path in cfg['shared']:
-        mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, 'size=16m,mode=1777')
-    for path, fd in keep_fds:
-        if any(path == h or path.startswith(h.rstrip('/') + '/') for h in cfg['hide']):
-            os.makedirs(path, exist_ok=True)
-            mount('/proc/self/fd/%%d' %% fd, path, None, MS_BIND | MS_REC)
-            readonly(path)
-        os.close(fd)
-    for path in cfg['mask']:   # grading packages installed inside the Python folders kept visible
-        if os.path.isdir(path):
-            mount('tmpfs', path, 'tmpfs', MS_NOSUID | MS_NODEV, 'size=4k,mode=0755')
-        elif os.path.exists(path):
-            mount('/dev/null', path, None, MS_BIND)
-    home = cfg['home']
-    os.makedirs(home, exist_ok=True)
-    for sub in (cfg['workdir'], os.path.dirname(conn)):
-        os.makedirs(sub, exist_ok=True)
-    with open(conn, 'wb') as fh:
-        fh.write(conn_text)
-    open(cfg['results'], 'a').close()
-    for folder, _dirs, files in os.walk(home):
-        for name in [folder] + [os.path.join(folder, f) for f in files]:
-            os.chown(name, uid, gid)
-    mount('/proc/self/fd/%%d' %% results_fd, cfg['results'], None, MS_BIND)
-    readonly(cfg['results'], on=False)
-    os.close(results_fd)
-    os.chmod(home, 0o700)
-    os.chmod(conn, 0o600)
-    PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, PR_CAPBSET_DROP = 38, 1, 24
-    if cfg['drop_to']:
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-    else:
-        for cap in range(64):   # user-namespace root: give up every capability for good
-            libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
-        class _Hdr(ctypes.Structure):
-            _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
-        class _Data(ctypes.Structure):
-            _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
-        if libc.capset(ctypes.byref(_Hdr(0x20080522, 0)), ctypes.byref((_Data * 2)())) != 0:
-            raise OSError(ctypes.get_errno(), 'capset failed')
-    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
-    os.chdir(cfg['workdir'])
-
-if _cfg['isolate']:
-    _depthlab_sandbox(_cfg)
-
-def _depthlab_lifeline(fd):
-    # the grader holds the other end of this pipe: when it exits, even killed, the
-    # read returns and the kernel (and, as the namespace's first process, every
-    # process it started) goes with it
-    import threading
-    def watch():
-        try:
-            while os.read(fd, 64):
-                pass
-        except OSError:
-            pass
-        os._exit(70)
-    threading.Thread(target=watch, name='depthlab-lifeline', daemon=True).start()
-
-if _cfg.get('lifeline') is not None:
-    _depthlab_lifeline(_cfg['lifeline'])
-try:
-    import resource
-    _limit = int(_cfg['memory'] or 0)
-    if _limit > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (_limit, _limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (_cfg['fsize'], _cfg['fsize']))
-    if _cfg['nproc']:
-        resource.setrlimit(resource.RLIMIT_NPROC, (_cfg['nproc'], _cfg['nproc']))
-except Exception:
-    if _cfg['isolate']:
-        raise
-class _DepthlabBlocker:
-    blocked = tuple(_cfg['blocked'])
-    attempts = []
-    def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in self.blocked:
-            if len(self.attempts) < 100:
-                self.attempts.append(name[:200])
-            raise ModuleNotFoundError('%%s is not available while grading' %% name, name=name)
-        return None
-    find_module = None
-sys.meta_path.insert(0, _DepthlabBlocker())
-del _DepthlabBlocker, _cfg, _depthlab_sandbox, _depthlab_lifeline
-from ipykernel.kernelapp import launch_new_instance
-launch_new_instance()
-"""
-
-
-def _site_dirs() -> list[str]:
-    paths = sysconfig.get_paths()
-    out = []
-    for key in ("purelib", "platlib"):
-        if paths[key] not in out:
-            out.append(paths[key])
-    return out
-
-
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[3]
-
-
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def _python_dirs() -> list[str]:
-    """Folders the kernel's Python needs (installation, venv, site-packages)."""
-    dirs = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
-    dirs |= {os.path.realpath(p) for p in _site_dirs()}
-    dirs.add(os.path.dirname(os.path.realpath(sys.executable)))
-    # keep the outermost of nested folders
-    out = []
-    for d in sorted(dirs, key=len):
-        if not any(_inside(d, o) for o in out):
-            out.append(d)
-    return out
-
-
-def hidden_paths(keep: list[str]) -> list[str]:
-    """What the sandbox hides: the repository, the course, temporary files, the
-    grader's home and working folders, and ``DEPTHLAB_HIDE`` (``:``-separated)."""
-    from ..paths import course_root
-    wanted = [str(_repo_root()), str(course_root()), tempfile.gettempdir(), os.path.expanduser("~"), os.getcwd()]
-    wanted += [p for p in os.environ.get("DEPTHLAB_HIDE", "").split(os.pathsep) if p]
-    out: list[str] = []
-    for p in sorted({os.path.realpath(p) for p in wanted}, key=len):
-        if p == "/" or not os.path.isdir(p) or any(_inside(p, k) for k in keep) or any(_inside(p, o) for o in out):
-            continue
-        out.append(p)
-    return out
-
-
-def masked_packages(keep: list[str]) -> list[str]:
-    """Where the grading packages (``solutions``, ``depthlab``) are installed inside a
-    folder the kernel keeps (a non-editable install in site-packages): hidden too."""
-    import importlib.util
-    out = []
-    for name in BLOCKED_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        if spec is None:
-            continue
-        places = list(spec.submodule_search_locations or []) or ([spec.origin] if spec.origin else [])
-        for place in places:
-            real = os.path.realpath(place)
-            if os.path.exists(real) and any(_inside(real, k) for k in keep) and real not in out:
-                out.append(real)
-    return out
+BOOTSTRAP = (Path(__file__).with_name("sandbox_boot.py")).read_text(encoding="utf-8")
 
 
 def _sandbox_ids() -> Optional[tuple[int, int]]:
     """A user and group id of its own for each kernel when the grader is root: no
-    account has it, so the kernel owns nothing on the machine, and the process
-    limit counts only that kernel's processes."""
+    account has it, so the kernel owns nothing on the machine, can signal no other
+    process, and the process limit counts only that kernel's processes."""
     if os.geteuid() != 0:
         return None
     import random
@@ -269,43 +59,15 @@ def _sandbox_ids() -> Optional[tuple[int, int]]:
     return ident, ident
 
 
-def _unshare_argv() -> list[str]:
-    exe = shutil.which("unshare") or "/usr/bin/unshare"
-    argv = [exe, "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc"]
-    if os.geteuid() != 0:
-        argv.insert(1, "--map-root-user")
-    return argv
-
-
-@functools.lru_cache(maxsize=None)
-def namespaces_work() -> bool:
-    """Whether ``unshare`` can give a kernel its own mount and PID namespaces here."""
-    if sys.platform != "linux" or not os.path.exists(shutil.which("unshare") or "/usr/bin/unshare"):
-        return False
-    probe = ("import ctypes, os; libc = ctypes.CDLL(None, use_errno=True); "
-             "assert libc.mount(b'tmpfs', b'/mnt', b'tmpfs', 0, b'size=1k') == 0 or "
-             "libc.mount(b'tmpfs', b'/tmp', b'tmpfs', 0, b'size=1k') == 0; "
-             "assert os.getpid() == 1; print('ok')")
-    try:
-        out = subprocess.run(_unshare_argv() + [sys.executable, "-S", "-c", probe], capture_output=True,
-                             text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return out.returncode == 0 and out.stdout.strip() == "ok"
-
-
-def isolation_mode(requested: Optional[str] = None) -> str:
-    """``"namespace"`` or ``"none"``: what ``requested`` (default: ``$DEPTHLAB_ISOLATION``
-    or ``"auto"``) gives on this machine."""
-    mode = (requested or os.environ.get("DEPTHLAB_ISOLATION") or "auto").lower()
-    if mode not in ("auto", "namespace", "none"):
-        raise ValueError(f"isolation must be auto, namespace or none, not {mode!r}")
-    if mode == "none":
-        return "none"
-    works = namespaces_work()
-    if mode == "namespace" and not works:
-        raise RuntimeError("kernel isolation was requested but unshare cannot create namespaces here")
-    return "namespace" if works else "none"
+def _tasks_of(uid: int) -> int:
+    """Threads (what RLIMIT_NPROC counts) that ``uid`` runs now."""
+    import psutil
+    count = 0
+    for proc in psutil.process_iter(["uids", "num_threads"]):
+        info = proc.info
+        if info.get("uids") and info["uids"].real == uid:
+            count += info.get("num_threads") or 1
+    return count
 
 
 @dataclass
@@ -348,14 +110,18 @@ class SandboxKernel:
         self.startup_timeout = startup_timeout
         self.scratch_mb = int(scratch_mb or os.environ.get("DEPTHLAB_SCRATCH_MB") or 512)
         self.isolation = isolation_mode(isolation)
+        sandbox.warn_unsafe(self.isolation)
         self._home = Path(tempfile.mkdtemp(prefix="depthlab-kernel-"))
         self.workdir = self._home / "work"
         self.workdir.mkdir()
         self.results_path = self._home / "results.jsonl"
         self.results_path.touch(mode=0o600)
-        self._ids = _sandbox_ids() if self.isolation == "namespace" else None
-        if self._ids:
-            os.chown(self.results_path, *self._ids)
+        self._ids = None
+        if self.isolation == "namespace" or (self.isolation == "landlock" and sandbox.readable_by_all(
+                [p for p in sandbox.kernel_view().read if not os.path.islink(p)])):
+            self._ids = _sandbox_ids()
+        #: put into the kernel's environment: finds what it leaves running (see _kill_leftovers)
+        self._token = uuid.uuid4().hex
         self._write_spec()
         self.km: Optional[KernelManager] = None
         self.kc = None
@@ -365,22 +131,37 @@ class SandboxKernel:
 
     # -- life cycle -------------------------------------------------------
     def _config(self) -> dict:
-        isolate = self.isolation == "namespace"
-        keep = _python_dirs()
+        level = self.isolation
+        view = sandbox.kernel_view()
+        home = str(self._home)
+        nproc = 0
+        if level != "none":
+            nproc = MAX_PROCESSES if self._ids else _tasks_of(os.geteuid()) + MAX_PROCESSES
+        landlock = None
+        if level != "none" and sandbox.landlock_abi() > 0:
+            extra = ["/proc"] if level == "namespace" else []   # the namespace's own /proc
+            writable = [home] + (["/tmp", "/dev/shm"] if level == "namespace" else [])
+            landlock = sandbox.landlock_config(view, writable, [])
+            landlock["read"] += extra
         return {
-            "site": _site_dirs(),
+            "level": level,
+            "site": sandbox.site_dirs(),
             "blocked": list(BLOCKED_PACKAGES),
-            "isolate": isolate,
             "memory": self.memory_mb * 1024 * 1024 if self.memory_mb else 0,
             "fsize": MAX_FILE_BYTES,
-            "nproc": MAX_PROCESSES if (isolate and self._ids) else 0,
+            "nproc": nproc,
             "drop_to": list(self._ids) if self._ids else None,
-            "hide": hidden_paths(keep) if isolate else [],
-            "shared": [p for p in SHARED_WRITABLE if os.path.isdir(p) and not os.path.islink(p)] if isolate else [],
-            "keep": keep,
-            "mask": masked_packages(keep) if isolate else [],
+            # root whose Python no other user can read: it stays uid 0, with no capability
+            "drop_caps": level == "namespace" or (level == "landlock" and os.geteuid() == 0),
+            "newroot": str(self._home / "root"),
+            "read": list(view.read),
+            "masked": list(view.masked),
+            "devices": [list(d) for d in view.devices if os.path.exists(d[0])],
+            "landlock": landlock,
             "scratch_kb": self.scratch_mb * 1024,
-            "home": str(self._home),
+            "home": home,
+            "home_dirs": [str(self.workdir), str(self._home / "conn"), str(self._home / "mpl"),
+                          str(self._home / "ipython")],
             "workdir": str(self.workdir),
             "results": str(self.results_path),
             "connection": "",   # set per start
@@ -389,15 +170,15 @@ class SandboxKernel:
     def _write_spec(self) -> None:
         self._spec_dir = self._home / "kernels" / "depthlab-sandbox"
         self._spec_dir.mkdir(parents=True)
+        (self._home / "root").mkdir()
 
     def _spec_for(self, connection_file: str, lifeline: Optional[int] = None) -> None:
         cfg = self._config()
         cfg["connection"] = connection_file
         cfg["lifeline"] = lifeline
-        code = BOOTSTRAP % {"cfg": json.dumps(cfg)}
-        argv = [sys.executable, "-S", "-c", code, "-f", "{connection_file}"]
-        if cfg["isolate"]:
-            argv = _unshare_argv() + argv
+        argv = [sys.executable, "-S", "-c", BOOTSTRAP, json.dumps(cfg), "-f", "{connection_file}"]
+        if self.isolation == "namespace":
+            argv = sandbox.unshare_argv() + argv
         spec = {"argv": argv, "display_name": "depthlab sandbox", "language": "python",
                 "interrupt_mode": "signal"}
         (self._spec_dir / "kernel.json").write_text(json.dumps(spec))
@@ -409,7 +190,7 @@ class SandboxKernel:
                    OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    PYDEVD_DISABLE_FILE_VALIDATION="1", JUPYTER_PLATFORM_DIRS="1", TMPDIR=str(self.workdir),
                    MPLCONFIGDIR=str(self._home / "mpl"), IPYTHONDIR=str(self._home / "ipython"),
-                   DEPTHLAB_SANDBOX=self.isolation)
+                   DEPTHLAB_SANDBOX=self.isolation, DEPTHLAB_SANDBOX_TOKEN=self._token)
         return env
 
     def start(self) -> None:
@@ -479,19 +260,33 @@ class SandboxKernel:
         except (OSError, ValueError):
             return None
 
-    def _kill_inner(self) -> None:
-        """Kill the namespace's first process (and so every process in it) if it outlived its launcher."""
+    def _kill_leftovers(self) -> None:
+        """Kill what the kernel may have left running: the namespace's first process
+        (and so every process in it); every process of the kernel's own user id; any
+        process carrying this kernel's token in its environment (a process the
+        student detached, at the landlock level without root)."""
+        import psutil
         pid, self._inner_pid = self._inner_pid, None
-        if not pid:
-            return
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return
-        if MARKER.encode() in cmdline:
+        if pid:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
+                if MARKER in " ".join(psutil.Process(pid).cmdline()):
+                    os.kill(pid, signal.SIGKILL)
+            except (psutil.Error, OSError):
+                pass
+        if self.isolation != "landlock":
+            return
+        token = f"DEPTHLAB_SANDBOX_TOKEN={self._token}".encode()
+        me = os.getpid()
+        for proc in psutil.process_iter(["uids"]):
+            if proc.pid == me:
+                continue
+            try:
+                mine = bool(self._ids) and proc.info["uids"].real == self._ids[0]
+                if not mine and proc.info["uids"].real == os.getuid():
+                    mine = token in Path(f"/proc/{proc.pid}/environ").read_bytes()
+                if mine:
+                    proc.kill()
+            except (psutil.Error, OSError):
                 pass
 
     def _stop_kernel(self) -> None:
@@ -509,7 +304,7 @@ class SandboxKernel:
                 self.km.cleanup_resources()
             except Exception:
                 pass
-        self._kill_inner()
+        self._kill_leftovers()
         if self._lifeline is not None:
             try:
                 os.close(self._lifeline)

@@ -61,6 +61,7 @@ class NotebookResult:
     seconds: float = 0.0
     student: Optional[str] = None
     events: tuple = ()   # lines such as "cell 7 timed out after 30 s; kernel restarted"
+    isolation: Optional[str] = None   # the sandbox level the student's code ran under (sandbox.py)
 
     @property
     def score(self) -> float:
@@ -81,6 +82,8 @@ class NotebookResult:
             out["events"] = list(self.events)
         if self.student:
             out["student"] = self.student
+        if self.isolation:
+            out["isolation"] = self.isolation
         return out
 
     def to_record(self) -> dict:

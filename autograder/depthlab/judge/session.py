@@ -25,6 +25,7 @@ from typing import Callable, Optional
 from ..config import GradingConfig
 from . import probe as probe_module
 from .kernel import RunResult, SandboxKernel
+from .sandbox import isolation_mode
 from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, read_notebook
 from .outcome import Outcome
 from .prepare import PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
@@ -82,6 +83,8 @@ class NotebookGrader:
                  template: Template | None = None, kernel_factory: Callable[[], SandboxKernel] | None = None):
         self.assignment = assignment
         self.config = config or GradingConfig.from_env()
+        #: the sandbox level; IsolationUnavailable here, before anything is graded, when none is safe
+        self.isolation = isolation_mode(getattr(self.config, "isolation", None))
         self.prepared: PreparedAssignment = prepare(assignment)
         self.template = template or Template.load(assignment)
         self.kernel_factory = kernel_factory or (lambda: SandboxKernel(
@@ -105,7 +108,8 @@ class NotebookGrader:
         tests = tuple(TestResult(pt.test.test_id, pt.test.function, 0.0, float(pt.test.points), False,
                                  f"{pt.test.function}: not graded ({error})", (), "ungraded")
                       for pt in self.prepared.tests)
-        return NotebookResult(self.assignment, notebook, engine, tests, (), error, student=student)
+        return NotebookResult(self.assignment, notebook, engine, tests, (), error, student=student,
+                              isolation=self.isolation)
 
     def grade_nb(self, nb, notebook: str, engine: str, student: str | None = None) -> GradedNotebook:
         functions = self.prepared.spec.functions
@@ -135,7 +139,8 @@ class NotebookGrader:
         tests = judge_outcomes(self.prepared, outcomes)
         tests = [self._banned(t, banned[t.function]) if t.function in banned else t for t in tests]
         result = NotebookResult(self.assignment, notebook, engine, tuple(tests), tuple(flags),
-                                None, student=student, events=tuple(run.events))
+                                None, student=student, events=tuple(run.events),
+                                isolation=getattr(run.kernel, "isolation", self.isolation))
         return GradedNotebook(result, run.cell_outputs, run.test_outputs)
 
     # -- helpers ------------------------------------------------------------
