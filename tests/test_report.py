@@ -24,14 +24,14 @@ def _test(tid, points, max_points, message="", cases=()):
                         message or f"{tid.removeprefix('test_')}: all cases passed", tuple(cases))
 
 
-def _student(name, backprop_msg=None, sigmoid_ok=True, error=None, flags=(), events=()):
+def _student(name, backprop_msg=None, sigmoid_ok=True, error=None, flags=(), events=(), isolation="namespace"):
     tests = (
         _test("test_sigmoid", 2.0 if sigmoid_ok else 0.0, 2.0,
               "" if sigmoid_ok else "sigmoid(z=0): raises NotImplementedError: the function is not written yet"),
         _test("test_backprop_chain", 0.0 if backprop_msg else 3.0, 3.0, backprop_msg or ""),
     )
     return R.NotebookResult(A, f"{name}.ipynb", "nbgrader", tests, tuple(flags), error, student=name,
-                            events=tuple(events))
+                            events=tuple(events), isolation=isolation)
 
 
 def _forgets_w(value, expected, k):
@@ -92,10 +92,23 @@ def test_terminal_table_carries_the_same_summary(klass):
     text = render_text(summarize(A, klass))
     lines = text.splitlines()
     assert lines[0] == f"{A}: 7 submissions, 6 graded, 1 not graded"
+    assert lines[1] == "  student code isolated by: namespace (7)"
     back = next(l for l in lines if l.strip().startswith("test_backprop_chain"))
     assert "4/6" in back and "67%" in back
     assert any(l.strip().startswith("3 x backprop_chain(w of length 8") for l in lines)
     assert any("fay: not graded" in l for l in lines) and any("gus: monkeypatch" in l for l in lines)
+
+
+def test_the_report_header_names_the_isolation_and_warns_when_it_was_unsafe(klass):
+    """Which sandbox the class ran under is never silent: the header names each level,
+    and a notebook graded without isolation (or from before levels were recorded) is a warning."""
+    page = render_html(summarize(A, klass))
+    assert "Student code isolated by: namespace (7)</p>" in page and "WARNING" not in page
+    klass += [_student("ivy", isolation="landlock"), _student("jon", isolation="none"), _student("kim", isolation=None)]
+    text = render_text(summarize(A, klass))
+    line = text.splitlines()[1]
+    assert "landlock (1)" in line and "namespace (7)" in line and "none (1)" in line and "not recorded (1)" in line
+    assert "WARNING" in line and "WARNING" in render_html(summarize(A, klass))
 
 
 def _written_notebook(path: Path, answer: str) -> Path:

@@ -238,12 +238,23 @@ details{margin:.4em 0} summary{cursor:pointer}
 """
 
 
+def isolation_line(results) -> str:
+    """Which sandbox level the class's student code ran under (judge/sandbox.py), e.g.
+    "namespace (28), landlock (2)"; an unsafe or unrecorded level says so."""
+    counts = Counter(r.isolation or "not recorded" for r in results)
+    text = ", ".join(f"{level} ({n})" for level, n in sorted(counts.items()))
+    if "none" in counts or "not recorded" in counts:
+        text += ": WARNING, code run without isolation could have read the reference"
+    return text
+
+
 def render_html(summary: ClassSummary) -> str:
     e = html.escape
     stats = summary.score_stats()
     n, g = len(summary.results), len(summary.graded)
     out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{e(summary.assignment)}: class report</title>",
            f"<style>{CSS}</style></head><body><h1>{e(summary.assignment)}: class report</h1>",
+           f"<p class=isolation>Student code isolated by: {e(isolation_line(summary.results))}</p>",
            f"<p>{n} submissions, {g} graded, {n - g} could not be graded."]
     if stats:
         out.append(f" Auto-graded score (of {summary.max_score:g}): mean {stats['mean']:.1f}, "
@@ -302,7 +313,8 @@ def render_text(summary: ClassSummary, *, width: Optional[int] = None, groups: i
     width = width or max(80, shutil.get_terminal_size((120, 24)).columns)
     stats = summary.score_stats()
     n, g = len(summary.results), len(summary.graded)
-    lines = [f"{summary.assignment}: {n} submissions, {g} graded, {n - g} not graded"]
+    lines = [f"{summary.assignment}: {n} submissions, {g} graded, {n - g} not graded",
+             f"  student code isolated by: {isolation_line(summary.results)}"]
     if stats:
         lines.append(f"  score (of {summary.max_score:g}): mean {stats['mean']:.1f}  median {stats['median']:g}  "
                      f"min {stats['min']:g}  max {stats['max']:g}")
