@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast install release validate bench bench-otter clean
+.PHONY: demo test test-fast install release validate bench bench-otter doctor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/install-browser.sh
+	sh scripts/install-system-packages.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+doctor: $(STAMP)
+	$(BIN)/depthlab doctor
 
 release: $(STAMP)
 	$(BIN)/depthlab release
