@@ -99,7 +99,7 @@ LOOK_AROUND = textwrap.dedent(r"""
         "editable finder": attempt(lambda: [open(p).read() for p in
                                             glob.glob(sys.path[-1] + "/__editable___depthlab*finder.py")
                                             if "solutions" in open(p).read()] or 1 / 0),
-        "other kernels": attempt(lambda: [p for p in glob.glob("/tmp/depthlab-kernel-*") if p != os.path.dirname(os.getcwd())]
+        "other kernels": attempt(lambda: [p for p in glob.glob("/tmp/depthlab-kernel-*") if not os.getcwd().startswith(p + "/")]
                                           or 1 / 0),
         "scratch write": attempt(lambda: open("scratch.txt", "w").write("ok")),
         "numpy": attempt(lambda: __import__("numpy").ones(2).sum()),

@@ -111,7 +111,16 @@ class SandboxKernel:
         self.scratch_mb = int(scratch_mb or os.environ.get("DEPTHLAB_SCRATCH_MB") or 512)
         self.isolation = isolation_mode(isolation)
         sandbox.warn_unsafe(self.isolation)
-        self._home = Path(tempfile.mkdtemp(prefix="depthlab-kernel-"))
+        # base/home: the kernel's own folder (its scratch, results file, caches);
+        # base/control: what only the grader writes (connection and boot files, the
+        # kernel spec), never inside a folder the kernel can write, so no link the
+        # student leaves there can redirect the grader's writes
+        self._base = Path(tempfile.mkdtemp(prefix="depthlab-kernel-"))
+        self._base.chmod(0o711)
+        self._home = self._base / "home"
+        self._control = self._base / "control"
+        self._control.mkdir(mode=0o711)
+        self._home.mkdir()
         self.workdir = self._home / "work"
         self.workdir.mkdir()
         self.results_path = self._home / "results.jsonl"
@@ -153,30 +162,34 @@ class SandboxKernel:
             "drop_to": list(self._ids) if self._ids else None,
             # root whose Python no other user can read: it stays uid 0, with no capability
             "drop_caps": level == "namespace" or (level == "landlock" and os.geteuid() == 0),
-            "newroot": str(self._home / "root"),
+            "newroot": str(self._control / "root"),
             "read": list(view.read),
             "masked": list(view.masked),
             "devices": [list(d) for d in view.devices if os.path.exists(d[0])],
             "landlock": landlock,
             "scratch_kb": self.scratch_mb * 1024,
             "home": home,
-            "home_dirs": [str(self.workdir), str(self._home / "conn"), str(self._home / "mpl"),
-                          str(self._home / "ipython")],
+            "home_dirs": [str(self.workdir), str(self._home / "mpl"), str(self._home / "ipython")],
             "workdir": str(self.workdir),
             "results": str(self.results_path),
             "connection": "",   # set per start
         }
 
     def _write_spec(self) -> None:
-        self._spec_dir = self._home / "kernels" / "depthlab-sandbox"
+        self._spec_dir = self._control / "kernels" / "depthlab-sandbox"
         self._spec_dir.mkdir(parents=True)
-        (self._home / "root").mkdir()
+        (self._control / "root").mkdir()
+        (self._control / "conn").mkdir(mode=0o711)
 
     def _spec_for(self, connection_file: str, lifeline: Optional[int] = None) -> None:
         cfg = self._config()
         cfg["connection"] = connection_file
         cfg["lifeline"] = lifeline
-        argv = [sys.executable, "-S", "-c", BOOTSTRAP, json.dumps(cfg), "-f", "{connection_file}"]
+        # the configuration goes in a file of the kernel's own folder: the allow-list of a
+        # large site-packages would not fit in one command-line argument (128 KiB)
+        boot = Path(connection_file).with_suffix(".boot.json")
+        boot.write_text(json.dumps(cfg))
+        argv = [sys.executable, "-S", "-c", BOOTSTRAP, str(boot), "-f", "{connection_file}"]
         if self.isolation == "namespace":
             argv = sandbox.unshare_argv() + argv
         spec = {"argv": argv, "display_name": "depthlab sandbox", "language": "python",
@@ -206,11 +219,10 @@ class SandboxKernel:
         raise first
 
     def _start_once(self) -> None:
-        connection_file = str(self._home / "conn" / f"kernel-{self.starts}-{uuid.uuid4().hex[:8]}.json")
-        (self._home / "conn").mkdir(exist_ok=True)
+        connection_file = str(self._control / "conn" / f"kernel-{self.starts}-{uuid.uuid4().hex[:8]}.json")
         read_end, self._lifeline = os.pipe()
         self._spec_for(connection_file, read_end)
-        ksm = KernelSpecManager(kernel_dirs=[str(self._home / "kernels")], ensure_native_kernel=False)
+        ksm = KernelSpecManager(kernel_dirs=[str(self._control / "kernels")], ensure_native_kernel=False)
         self.km = KernelManager(kernel_name="depthlab-sandbox", kernel_spec_manager=ksm)
         self.km.connection_file = connection_file
         log = os.environ.get("DEPTHLAB_KERNEL_LOG")   # a file for the kernel's stderr (debugging only)
@@ -315,7 +327,7 @@ class SandboxKernel:
 
     def close(self) -> None:
         self._stop_kernel()
-        shutil.rmtree(self._home, ignore_errors=True)
+        shutil.rmtree(self._base, ignore_errors=True)
 
     def __enter__(self) -> "SandboxKernel":
         self.start()

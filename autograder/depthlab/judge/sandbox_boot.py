@@ -2,7 +2,7 @@
 """The first code every grading kernel runs, before any student code.
 
 Not imported by depthlab: the grader passes this file's text to ``python -S -c``
-with a JSON configuration as the first argument (see ``kernel.py``), so the
+with the path of its JSON configuration as the first argument (see ``kernel.py``), so the
 kernel never needs to read a file of ours.  It builds the kernel's view of the
 machine at the configured level (see ``sandbox.py``), drops privileges, sets the
 resource limits, installs the import blocker and starts ipykernel.  Standalone
@@ -13,7 +13,8 @@ import json
 import os
 import sys
 
-CFG = json.loads(sys.argv.pop(1))
+with open(sys.argv.pop(1)) as _fh:   # written by the grader into the kernel's own folder
+    CFG = json.load(_fh)
 sys.path[:] = [p for p in sys.path if p and "site-packages" not in p and "dist-packages" not in p] + CFG["site"]
 LIBC = ctypes.CDLL(None, use_errno=True)
 LIBC.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
@@ -108,8 +109,10 @@ def new_root(cfg):
     mount("tmpfs", root + home, "tmpfs", MS_NOSUID | MS_NODEV, "size=%dk,mode=0700" % cfg["scratch_kb"])
     for sub in cfg["home_dirs"]:
         os.makedirs(root + sub, exist_ok=True)
-    with open(root + cfg["connection"], "wb") as fh:
+    os.makedirs(os.path.dirname(root + cfg["connection"]), exist_ok=True)
+    with open(root + cfg["connection"], "wb") as fh:   # only this kernel's processes live here
         fh.write(conn_text)
+    os.chmod(root + cfg["connection"], 0o644)
     open(root + cfg["results"], "a").close()
     mount("/proc/self/fd/%d" % results_fd, root + cfg["results"], None, MS_BIND)
     os.close(results_fd)
@@ -130,7 +133,9 @@ def own_home(cfg, uid, gid):
         for name in [folder] + [os.path.join(folder, f) for f in files]:
             os.chown(name, uid, gid)
     os.chmod(home, 0o700)
-    os.chmod(cfg["connection"], 0o600)
+    if cfg["level"] == "landlock":   # the host's file, in a folder only the grader writes
+        os.chown(cfg["connection"], uid, gid)
+        os.chmod(cfg["connection"], 0o600)
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -286,6 +291,7 @@ def main(cfg):
         drop_privileges(cfg)
         if cfg.get("landlock"):
             ll = dict(cfg["landlock"])
+            ll["read"] = ll["read"] + [cfg["connection"]]
             conn = json.load(open(cfg["connection"]))
             ll["ports"] = [int(conn[k]) for k in ("shell_port", "iopub_port", "stdin_port", "control_port",
                                                   "hb_port") if conn.get(k)]
