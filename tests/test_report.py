@@ -10,11 +10,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from markupsafe import escape
 
 from depthlab import classgen
 from depthlab.feedback import WrittenAnswer, render, written_answers
 from depthlab.judge import results as R
-from depthlab.report import normalise, pending_written, render_html, render_text, summarize
+from depthlab.report import PendingWritten, normalise, pending_written, render_html, render_text, summarize
 
 A = "ps2_vanishing_gradients"
 
@@ -149,6 +150,29 @@ def test_feedback_page_shows_tests_and_escaped_answers():
     assert "Not graded yet" in page
 
 
+HOSTILE = "<script>alert(1)</script> {{ 7*7 }} {% if true %}yes{% endif %} {{ config }}"
+
+
+def test_student_text_is_escaped_and_never_read_as_a_template(tmp_path):
+    """A message, a student id and a written answer that hold HTML and Jinja2
+    syntax reach both pages as text: escaped, and not evaluated as a template."""
+    sneaky = R.NotebookResult(A, "x.ipynb", "nbgrader",
+                              (_test("test_sigmoid", 0.0, 2.0, f"sigmoid(z=0): printed {HOSTILE}"),),
+                              (R.IntegrityFlag("monkeypatch", f"added cell 2: {HOSTILE}"),),
+                              student=f"id{HOSTILE}", events=(f"event {HOSTILE}",))
+    page = render(sneaky, [WrittenAnswer("written_why", f"Why? {HOSTILE}", f"answer {HOSTILE}", 4.0)])
+    summary = summarize(A, [sneaky, _student(f"other{HOSTILE}", error=f"not a notebook: {HOSTILE}")])
+    summary.written = [PendingWritten("written_why", (f"id{HOSTILE}",))]
+    report_page = render_html(summary)
+    for text in (page, report_page):
+        assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "{{ 7*7 }} {% if true %}yes{% endif %} {{ config }}" in text    # literal, not evaluated
+    for needle in (f"feedback for id{HOSTILE}", f"printed {HOSTILE}", f"answer {HOSTILE}", f"event {HOSTILE}"):
+        assert str(escape(needle)) in page
+    for needle in (f"id{HOSTILE}", f"not a notebook: {HOSTILE}", f"added cell 2: {HOSTILE}"):
+        assert str(escape(needle)) in report_page
+
+
 def _code_lines(text: str) -> set:
     """Distinctive lines of code (not blank, not comments, not bare keywords)."""
     out = set()
@@ -207,7 +231,7 @@ def test_feedback_and_report_of_a_graded_class_leak_no_hidden_or_reference_code(
         text = path.read_text()
         assert f"Auto-graded score: {by[student].score:g} / {by[student].max_score:g}" in text
         for t in by[student].tests:
-            assert html.escape(t.message) in text
+            assert str(escape(t.message)) in text     # the pages' own escaping (Jinja2 autoescape)
     written = [a for a in written_answers(root / "submitted" / roster.students[0].id / A / f"{A}.ipynb") if a.answer]
     first = next(p for p in pages if p.parents[1].name == roster.students[0].id).read_text()
-    assert written and all(html.escape(a.answer) in first for a in written)
+    assert written and all(str(escape(a.answer)) in first for a in written)

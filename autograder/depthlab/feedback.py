@@ -9,33 +9,22 @@ has them.
 
 Built only from the stored results and the student's own notebook: it never
 contains a test cell, hidden-test code or reference code.  Everything the
-student wrote is escaped.
+student wrote is escaped (the template ``templates/feedback.html`` renders with
+autoescape on).
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from . import templates
 from .judge.notebook import SubmissionError, grade_id, read_notebook
 from .judge.results import NotebookResult
 from .paths import course_root
 
 MAX_CASES_LISTED = 5
 STUB = "YOUR ANSWER HERE"
-
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222}
-h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
-.score{font-size:1.3em;font-weight:600}
-table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #eee;padding:.4em;vertical-align:top;text-align:left}
-.pass{color:#1a7f37;font-weight:600} .fail{color:#cf222e;font-weight:600}
-.msg{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;white-space:pre-wrap;overflow-wrap:anywhere}
-.answer{background:#f6f8fa;border-left:3px solid #999;padding:.6em;white-space:pre-wrap;overflow-wrap:anywhere}
-.note{background:#fff8c5;padding:.5em;border-radius:4px}
-ul.cases{margin:.3em 0 0 1em;padding:0}
-"""
 
 
 @dataclass(frozen=True)
@@ -87,50 +76,15 @@ def _manual_grades(assignment: str, student: str, root: Path) -> dict:
 
 
 def render(result: NotebookResult, written: Iterable[WrittenAnswer] = ()) -> str:
-    """The feedback page of one student (escaped, self-contained)."""
-    e = html.escape
-    who = result.student or Path(result.notebook).stem
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8>",
-             f"<title>{e(result.assignment)}: feedback for {e(who)}</title><style>{CSS}</style></head><body>",
-             f"<h1>{e(result.assignment)}: feedback for {e(who)}</h1>",
-             f"<p class=score>Auto-graded score: {result.score:g} / {result.max_score:g}</p>"]
+    """The feedback page of one student (``templates/feedback.html``: autoescaped, self-contained)."""
     written = list(written)
-    if written:
-        pending = [w for w in written if w.score is None and w.answer]
-        manual = sum(w.score for w in written if w.score is not None)
-        total = sum(w.points or 0 for w in written)
-        parts.append(f"<p>Written answers ({total:g} points) are graded by a TA: "
-                     + (f"{manual:g} points so far" if any(w.score is not None for w in written) else "not graded yet")
-                     + (f", {len(pending)} waiting" if pending and any(w.score is not None for w in written) else "")
-                     + ".</p>")
-    if result.error:
-        parts.append(f"<p class=note>Your notebook could not be graded: {e(result.error)}</p>")
-    notes = [f.detail for f in result.integrity] + list(result.events)
-    if notes:
-        parts.append("<h2>Notes about your submission</h2><ul>"
-                     + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
-    parts.append("<h2>Tests</h2><table><tr><th>function</th><th>points</th><th>result</th></tr>")
-    for t in result.tests:
-        status = "<span class=pass>passed</span>" if t.passed else "<span class=fail>failed</span>"
-        failing = [c for c in t.cases if not c.passed]
-        more = ""
-        if len(failing) > 1:
-            listed = "".join(f"<li class=msg>{e(c.message)}</li>" for c in failing[1:1 + MAX_CASES_LISTED])
-            extra = len(failing) - 1 - MAX_CASES_LISTED
-            more = f"<ul class=cases>{listed}</ul>" + (f"<p>and {extra} more failing cases</p>" if extra > 0 else "")
-        parts.append(f"<tr><td>{e(t.function or t.id)}</td><td>{t.points:g} / {t.max_points:g}</td>"
-                     f"<td>{status}<div class=msg>{e(t.message)}</div>{more}</td></tr>")
-    parts.append("</table>")
-    if written:
-        parts.append("<h2>Your written answers</h2>")
-        for w in written:
-            grade = (f"<p>TA grade: {w.score:g} / {w.points or 0:g}" + (f" &mdash; {e(w.comment)}" if w.comment else "")
-                     + "</p>") if w.score is not None else "<p>Not graded yet.</p>"
-            parts.append(f"<h3>{e(w.grade_id)}</h3>"
-                         + (f"<div class=msg>{e(w.question.strip())}</div>" if w.question.strip() else "")
-                         + f"<div class=answer>{e(w.answer) if w.answer else '<em>no answer</em>'}</div>{grade}")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    graded = [w.score for w in written if w.score is not None]
+    tally = {"total": sum(w.points or 0 for w in written),
+             "so_far": sum(graded) if graded else None,
+             "waiting": sum(1 for w in written if w.score is None and w.answer)}
+    return templates.render("feedback.html", r=result, who=result.student or Path(result.notebook).stem,
+                            written=written, tally=tally, max_cases=MAX_CASES_LISTED,
+                            notes=[f.detail for f in result.integrity] + list(result.events))
 
 
 def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None,

@@ -1,7 +1,8 @@
 """The TA's view of a graded class: ``depthlab report ASSIGNMENT``.
 
 :func:`summarize` turns the stored results into a :class:`ClassSummary` (data);
-:func:`render_html` draws it as one self-contained page (plots embedded as
+:func:`render_html` draws it as one self-contained page through the Jinja2
+template ``templates/report.html`` (autoescaped; plots embedded as
 base64 PNG, opens from disk) and :func:`render_text` as a terminal table.
 Failing tests list their students grouped by message, with numbers
 normalised, so one typical mistake is one line: "12 students: ...".
@@ -9,7 +10,6 @@ normalised, so one typical mistake is one line: "12 students: ...".
 from __future__ import annotations
 
 import base64
-import html
 import io
 import re
 import statistics
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
+from . import templates
 from .judge.results import NotebookResult
 from .paths import course_root
 
@@ -227,17 +228,6 @@ def failure_chart(summary: ClassSummary) -> Optional[str]:
 
 # --------------------------------------------------------------------------- rendering
 
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse} td,th{border-bottom:1px solid #eee;padding:.35em .6em;vertical-align:top;text-align:left}
-.msg{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88em;white-space:pre-wrap;overflow-wrap:anywhere}
-.n{font-weight:600;white-space:nowrap} .who{color:#555;font-size:.9em}
-details{margin:.4em 0} summary{cursor:pointer}
-.hint{background:#eef6ff;padding:.6em;border-radius:4px}
-"""
-
-
 def isolation_line(results) -> str:
     """Which sandbox level the class's student code ran under (judge/sandbox.py), e.g.
     "namespace (28), landlock (2)"; an unsafe or unrecorded level says so."""
@@ -249,62 +239,19 @@ def isolation_line(results) -> str:
 
 
 def render_html(summary: ClassSummary) -> str:
-    e = html.escape
-    stats = summary.score_stats()
-    n, g = len(summary.results), len(summary.graded)
-    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{e(summary.assignment)}: class report</title>",
-           f"<style>{CSS}</style></head><body><h1>{e(summary.assignment)}: class report</h1>",
-           f"<p class=isolation>Student code isolated by: {e(isolation_line(summary.results))}</p>",
-           f"<p>{n} submissions, {g} graded, {n - g} could not be graded."]
-    if stats:
-        out.append(f" Auto-graded score (of {summary.max_score:g}): mean {stats['mean']:.1f}, "
-                   f"median {stats['median']:g}, min {stats['min']:g}, max {stats['max']:g}.")
-    out.append("</p>")
-    hist, bars = score_histogram(summary), failure_chart(summary)
-    if hist:
-        out.append(f"<h2>Score distribution</h2><img alt='histogram of scores' src='{hist}'>")
-    if bars:
-        out.append(f"<h2>Failure rate per test</h2><img alt='failure rate per test' src='{bars}'>")
-    out.append("<h2>Failing tests, students grouped by message</h2>")
-    for t in summary.tests:
-        if not t.failed:
-            continue
-        out.append(f"<details open><summary><b>{e(t.id)}</b>: {t.failed} of {t.graded} students failed "
-                   f"(mean {t.mean_points:.2f} / {t.max_points:g} points)</summary><table>")
-        for grp in t.groups:
-            word = "student" if len(grp.students) == 1 else "students"
-            out.append(f"<tr><td class=n>{len(grp.students)} {word}</td><td><div class=msg>{e(grp.example)}</div>"
-                       f"<div class=who>{e(', '.join(grp.students))}</div></td></tr>")
-        out.append("</table></details>")
-    if not any(t.failed for t in summary.tests):
-        out.append("<p>No test failed.</p>")
-    out.append("<h2>Integrity flags</h2>")
-    out.append(_table(["student", "flag", "detail"], summary.integrity) if summary.integrity else "<p>None.</p>")
-    out.append("<h2>Timed out or not graded</h2>")
-    rows = [(s, "not graded", why) for s, why in summary.ungraded] + [(s, "time/kernel", ev) for s, ev in summary.troubled]
-    out.append(_table(["student", "what", "detail"], rows) if rows else "<p>None.</p>")
-    out.append("<h2>Written answers waiting for manual grading</h2>")
-    if summary.written:
-        out.append(_table(["question", "answers waiting", "students"],
-                          [(w.grade_id, str(len(w.students)), ", ".join(w.students)) for w in summary.written]))
-    else:
-        out.append("<p>None waiting.</p>")
-    out.append(f"<p class=hint>{e(formgrader_hint(summary))}</p>")
-    out.append("</body></html>\n")
-    return "".join(out)
+    """The report page (``templates/report.html``, autoescaped)."""
+    troubled = ([(s, "not graded", why) for s, why in summary.ungraded]
+                + [(s, "time/kernel", ev) for s, ev in summary.troubled])
+    written = [(w.grade_id, str(len(w.students)), ", ".join(w.students)) for w in summary.written]
+    return templates.render("report.html", s=summary, stats=summary.score_stats(),
+                            isolation=isolation_line(summary.results),
+                            hist=score_histogram(summary), bars=failure_chart(summary),
+                            troubled=troubled, written=written, hint=formgrader_hint(summary))
 
 
 def formgrader_hint(summary: ClassSummary) -> str:
     url = f"http://localhost:8888/formgrader/gradebook/{summary.assignment}/{summary.assignment}"
     return FORMGRADER_HINT.format(root=summary.root or "the course directory", url=url)
-
-
-def _table(head: Sequence[str], rows) -> str:
-    e = html.escape
-    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
-    for row in rows:
-        out.append("<tr>" + "".join(f"<td class=msg>{e(str(c))}</td>" for c in row) + "</tr>")
-    return "".join(out) + "</table>"
 
 
 def render_text(summary: ClassSummary, *, width: Optional[int] = None, groups: int = 3) -> str:
