@@ -215,14 +215,37 @@ def test_grades_csv_has_a_column_per_test_and_a_total(tmp_path):
 
 
 def test_progress_prints_lines_with_time_left_when_not_a_terminal():
+    """A log gets whole lines (no carriage returns), about one per 10 %, each with
+    the label, the count, the elapsed time, the time left and the last notebook."""
     out = io.StringIO()
     bar = Progress(20, label="ps2", stream=out)
-    for _ in range(20):
-        bar.update("s 1/2")
+    for i in range(20):
+        bar.update(f"s{i} 1/2")
     bar.close()
+    assert "\r" not in out.getvalue()
     lines = out.getvalue().splitlines()
     assert 5 <= len(lines) <= 11
-    assert lines[-1].startswith("ps2 [") and "20/20" in lines[-1] and "left" in lines[-1]
+    assert all(l.startswith("ps2 [") and "elapsed" in l and " left" in l for l in lines)
+    counts = [int(l.split("] ", 1)[1].split("/", 1)[0]) for l in lines]
+    assert counts == sorted(counts) and counts[-1] == 20
+    assert lines[-1].endswith("s19 1/2") and "00:00 left" in lines[-1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_redraws_one_bar_on_a_terminal():
+    out = _Terminal()
+    bar = Progress(5, label="ps2", stream=out)
+    for i in range(5):
+        bar.update(f"s{i} 1/2")
+    bar.close()
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.count("\r") >= 2       # redrawn in place, one line left behind
+    last = text.rstrip("\n").rsplit("\r", 1)[-1]
+    assert last.startswith("ps2 [") and "5/5" in last and "elapsed" in last and "s4 1/2" in last
 
 
 # --------------------------------------------------------------------------- the worker pool

@@ -816,13 +816,19 @@ def _worker_main(conn, setup: dict) -> None:
 # =========================================================================== progress
 
 class Progress:
-    """A progress bar with an estimate of the time left, on stderr.
+    """Grading progress on ``stream`` (stderr), drawn by tqdm: the label, a count,
+    the elapsed time and the time left (tqdm's estimate from the mean rate so far).
 
-    On a terminal the bar redraws in place; otherwise a line is printed every
-    10 % or 30 s, so logs of unattended runs still show progress.
+    On a terminal tqdm redraws the bar in place.  Elsewhere (the log of an
+    unattended run) redraws would pile up as carriage returns on one line, so
+    the same meter (``tqdm.format_meter``) is printed as a whole line every
+    10 % or 30 s, and at the end.
     """
 
+    FORMAT = "{desc} [{bar:28}] {n_fmt}/{total_fmt} {percentage:3.0f}% {elapsed} elapsed, {remaining} left{postfix}"
+
     def __init__(self, total: int, *, label: str = "", stream=None, enabled: bool = True):
+        from tqdm import tqdm
         self.total = total
         self.done = 0
         self.label = label
@@ -831,49 +837,34 @@ class Progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start = time.monotonic()
         self._last_line = 0.0
-        self._last_pct = -1
+        self._last_tenth = -1
+        self._bar = tqdm(total=total, desc=label, file=self.stream, bar_format=self.FORMAT, smoothing=0,
+                         dynamic_ncols=True, disable=not (self.enabled and self.tty))
 
-    def eta(self) -> Optional[float]:
-        if not self.done:
-            return None
-        rate = (time.monotonic() - self.start) / self.done
-        return rate * (self.total - self.done)
-
-    def text(self, last: str = "") -> str:
-        width = 28
-        frac = self.done / self.total if self.total else 1.0
-        bar = "#" * int(width * frac) + "." * (width - int(width * frac))
-        eta = self.eta()
-        left = f"{_fmt(eta)} left" if eta is not None else "estimating"
-        return (f"{self.label} [{bar}] {self.done}/{self.total} {frac:4.0%} "
-                f"{_fmt(time.monotonic() - self.start)} elapsed, {left}" + (f"  {last}" if last else ""))
+    def line(self, last: str = "") -> str:
+        """The meter as one line of text (what a log gets)."""
+        from tqdm import tqdm
+        return tqdm.format_meter(self.done, self.total, time.monotonic() - self.start, prefix=self.label,
+                                 ascii=True, bar_format=self.FORMAT, postfix=last or None)
 
     def update(self, last: str = "") -> None:
+        """One more notebook done; ``last`` says which (``"ann 18/23"``)."""
         self.done += 1
         if not self.enabled:
             return
         if self.tty:
-            self.stream.write("\r\x1b[2K" + self.text(last)[:160])
-            self.stream.flush()
+            self._bar.set_postfix_str(last, refresh=False)
+            self._bar.update()
             return
-        pct = int(100 * self.done / self.total) // 10
+        tenth = 10 * self.done // self.total
         now = time.monotonic()
-        if pct != self._last_pct or now - self._last_line > 30 or self.done == self.total:
-            self._last_pct, self._last_line = pct, now
-            self.stream.write(self.text(last) + "\n")
+        if tenth != self._last_tenth or now - self._last_line > 30 or self.done == self.total:
+            self._last_tenth, self._last_line = tenth, now
+            self.stream.write(self.line(last) + "\n")
             self.stream.flush()
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _fmt(seconds: Optional[float]) -> str:
-    if seconds is None:
-        return "?"
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+        self._bar.close()
 
 
 # =========================================================================== the batch
