@@ -888,22 +888,28 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
               root: Optional[Path] = None, config: Optional[GradingConfig] = None,
               csv_path: Optional[Path] = None, force: bool = False, prestart: int = 1,
               progress: bool = True, stream=None,
-              on_result: Optional[Callable[[NotebookResult], None]] = None) -> BatchSummary:
+              on_result: Optional[Callable[[NotebookResult], None]] = None, wait: bool = False) -> BatchSummary:
     """Grade every submission of ``assignment`` found in ``source``; see the module docstring.
 
     jobs: worker processes (0: one per core). prestart: kernels each worker keeps
     started ahead (0: start each kernel when its notebook is graded).
     force: regrade students whose stored result still holds.
     csv_path: where grades.csv goes (default ``reports/<a>/grades.csv``).
+    wait: when another autograde of the course runs, wait for it (saying so once
+    on ``stream``) instead of raising :class:`~depthlab.courselock.CourseBusy`.
     """
+    from .courselock import CourseLock
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     root = Path(root or course_root()).resolve()
+    stream = stream or sys.stderr
     previous = os.environ.get("DEPTHLAB_ROOT")
     os.environ["DEPTHLAB_ROOT"] = str(root)    # the source notebook is read from this course
     try:
-        return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
-                          stream or sys.stderr, on_result)
+        # one run per course: the store, grades.csv and the gradebook have one writer
+        with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
+            return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
+                              stream, on_result)
     finally:
         if previous is None:
             os.environ.pop("DEPTHLAB_ROOT", None)

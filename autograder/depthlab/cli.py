@@ -94,21 +94,31 @@ def validate(assignments, engine):
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Where grades.csv goes (default reports/ASSIGNMENT/grades.csv).")
 @click.option("--force", is_flag=True, help="Regrade students whose stored result is still valid.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def autograde(assignment, source, engine, jobs, csv_path, force, quiet):
+@click.option("--wait", is_flag=True, help="If another autograde of this course is running, wait for it to finish "
+                                           "(default: refuse, exit status 75).")
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait):
     """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
 
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
     LMS/Gradescope zip (the student id comes from each file name).
     """
     from .batch import BatchInterrupted, autograde as run
+    from .courselock import EXIT_BUSY, CourseBusy
     from .report import report
     try:
-        summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet)
+        summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet,
+                      wait=wait)
     except BatchInterrupted as exc:
         s = exc.summary
         click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
                    err=True)
         sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted (while waiting or preparing); run the same command again", err=True)
+        sys.exit(130)
+    except CourseBusy as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc))
     _, table = report(assignment)

@@ -16,7 +16,9 @@ Two preprocessors plug into ``nbgrader autograde``:
   would be full marks).  The full result travels in ``metadata.depthlab``.
 
 The repository's ``nbgrader_config.py`` installs both, so plain
-``nbgrader autograde`` in this course grades the same way.
+``nbgrader autograde`` in this course grades the same way; and
+:class:`CourseLockExporter`, which holds the course lock (:mod:`depthlab.courselock`)
+so that it never grades while a ``depthlab autograde`` of the course runs.
 """
 from __future__ import annotations
 
@@ -32,12 +34,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
+from nbconvert.exporters import NotebookExporter
+from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteCells,
                                     OverwriteKernelspec, SaveAutoGrades)
+from traitlets import Bool
 from traitlets.config import Config
 
 from ..config import GradingConfig
+from ..courselock import CourseBusy, CourseLock
 from ..judge.notebook import notebook_from_json, read_notebook
 from ..judge.results import NotebookResult
 from ..tools import ensure_tools_on_path
@@ -229,6 +235,49 @@ class DepthlabJudge(NbGraderPreprocessor):
         return nb, resources
 
 
+class CourseLockExporter(NotebookExporter):
+    """nbgrader autograde's exporter, holding the course lock for the whole run.
+
+    nbgrader makes it once per run, before it touches any submission (with
+    ``--force`` it deletes each student's ``autograded/`` folder and rewrites the
+    gradebook's submission before any preprocessor runs, so a preprocessor would
+    check too late).  Another run holding the lock makes it refuse with a
+    message, or with ``--CourseLockExporter.wait=True`` wait.  Inside a
+    ``depthlab autograde`` worker the parent's lock covers it.
+    """
+
+    wait = Bool(False, help="Wait for another autograde of this course to finish instead of refusing."
+                ).tag(config=True)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        converter = self.parent
+        coursedir = getattr(converter, "coursedir", None)
+        if coursedir is None or not hasattr(converter, "convert_notebooks"):
+            return   # not inside an nbgrader converter: no course to lock
+        lock = CourseLock(Path(coursedir.root), "nbgrader autograde", coursedir.assignment_id,
+                          wait_hint="run it with --CourseLockExporter.wait=True to queue behind it")
+        if lock.held_by_parent():
+            return
+        try:
+            lock.acquire(self.wait, on_wait=self.log.warning)
+        except CourseBusy as exc:
+            self.log.error("%s", exc)
+            raise NbGraderException(str(exc)) from None
+        run = converter.convert_notebooks
+
+        # nbgrader has no hook at the end of a run: wrap this converter's
+        # convert_notebooks (its last step) so the lock is given up when the run
+        # ends, not when a long-lived process (formgrader) collects the converter
+        def convert_notebooks_then_unlock():
+            try:
+                return run()
+            finally:
+                lock.release()
+
+        converter.convert_notebooks = convert_notebooks_then_unlock
+
+
 def nbgrader_config(root: Path) -> Config:
     """The nbgrader configuration depthlab grades with (also used by nbgrader_config.py)."""
     c = Config()
@@ -242,6 +291,7 @@ def nbgrader_config(root: Path) -> Config:
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [DepthlabJudge, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
+    c.Autograde.exporter_class = CourseLockExporter
     c.GenerateFeedback.preprocessors = _feedback_preprocessors()
     return c
 
