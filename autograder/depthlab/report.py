@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 from . import templates
 from .judge.results import NotebookResult
 from .paths import course_root
+from .text import clip
 
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 COUNT_SUFFIX = re.compile(r"\s*\(\d+ of \d+ cases failed\)\s*$")
@@ -281,20 +282,15 @@ def render_text(summary: ClassSummary, *, width: Optional[int] = None, groups: i
             rest = sum(len(x.students) for x in t.groups[groups:])
             lines.append(f"      ... and {rest} more in {len(t.groups) - groups} other messages")
     for s, kind, detail in summary.integrity:
-        lines.append(f"  ! {s}: {kind}: {_cut(detail, width - 20)}")
+        lines.append(f"  ! {s}: {kind}: {clip(detail, width - 20)}")
     for s, why in summary.ungraded:
-        lines.append(f"  x {s}: not graded: {_cut(why, width - 25)}")
+        lines.append(f"  x {s}: not graded: {clip(why, width - 25)}")
     for s, ev in summary.troubled:
-        lines.append(f"  ~ {s}: {_cut(ev, width - 10)}")
+        lines.append(f"  ~ {s}: {clip(ev, width - 10)}")
     if summary.written:
         waiting = ", ".join(f"{w.grade_id} {len(w.students)}" for w in summary.written)
         lines.append(f"  written answers waiting for a TA: {waiting} (nbgrader formgrader)")
     return "\n".join(lines)
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _squeeze(message: str, width: int, label: int = 44) -> str:
@@ -302,9 +298,9 @@ def _squeeze(message: str, width: int, label: int = 44) -> str:
     went wrong and the hint stay readable."""
     text = " ".join(message.split())
     head, sep, rest = text.partition("): ")
-    if sep and len(head) + 1 > label and len(text) > width:
-        head = head[: label - 4] + "..."
-    return _cut(head + ")" + sep[1:] + rest if sep else text, width)
+    if sep and len(text) > width:
+        head = clip(head, label - 1)
+    return clip(head + ")" + sep[1:] + rest if sep else text, width)
 
 
 def report(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None) -> tuple[Path, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .judge.results import NotebookResult
+from .text import clip
 
 
 def result_table(results: Sequence[NotebookResult], width: int = 100) -> str:
@@ -16,13 +17,9 @@ def result_table(results: Sequence[NotebookResult], width: int = 100) -> str:
         lines.append(head)
         for t in r.tests:
             if not t.passed and not r.error:
-                lines.append(f"  - {t.id} ({t.points:g}/{t.max_points:g}): {_cut(t.message, width)}")
+                lines.append(f"  - {t.id} ({t.points:g}/{t.max_points:g}): {clip(t.message, width)}")
         for f in r.integrity:
             lines.append(f"  ! {f.kind}: {f.detail}")
         for e in r.events:
             lines.append(f"  ~ {e}")
     return "\n".join(lines)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."

@@ -73,6 +73,7 @@ MAX_DEPTH = 20
 MAX_TEXT = 300
 
 
+# depthlab.text.clip's twin: this module runs inside the student's kernel, which cannot import depthlab
 def _short(text, limit=MAX_TEXT):
     text = str(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."

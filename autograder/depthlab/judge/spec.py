@@ -13,6 +13,8 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from ..text import clip
+
 
 @dataclass(frozen=True)
 class Fixture:
@@ -146,4 +148,4 @@ def _short(value: Any, limit: int = 60) -> str:
         text = f"{value:.6g}"
     else:
         text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return clip(text, limit, one_line=False)     # a label keeps a string argument's spacing
