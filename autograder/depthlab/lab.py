@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+import psutil
+
 #: Server options for scripted use: no PyPI extension manager, no update or
 #: news checks, no language-server scan (it runs ``npm``): nothing reaches out
 #: to the network and the page loads sooner.
@@ -273,11 +275,14 @@ def stop_lab(proc: subprocess.Popen, *, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def alive(pid: int, started: str) -> bool:
-    """Whether the process ``pid`` that started at ``started`` (from
-    ``/proc/<pid>/stat``) still runs (a zombie does not)."""
-    fields = _stat(pid)
-    return bool(fields) and fields[19] == started and fields[0] != "Z"
+def alive(pid: int, started: float) -> bool:
+    """Whether the process ``pid`` that started at ``started`` (psutil's
+    ``create_time``, as :func:`descendants` gives it) still runs (a zombie does not)."""
+    try:
+        proc = psutil.Process(pid)
+        return proc.create_time() == started and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def _signal_group(pgid: int, sig: int) -> None:
@@ -301,30 +306,19 @@ def _pgid(pid: int) -> int | None:
         return None
 
 
-def _stat(pid: int) -> list[str] | None:
-    """Fields of ``/proc/<pid>/stat`` after the command name (Linux), or None:
-    ``[0]`` is the state, ``[1]`` the parent's pid, ``[19]`` the start time."""
+def descendants(root: int) -> list[tuple[int, float]]:
+    """``(pid, start time)`` of every live descendant of ``root``; the start time
+    tells a process from a later one that reuses its pid (:func:`alive`)."""
     try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return raw[raw.rfind(")") + 2:].split()
-
-
-def descendants(root: int) -> list[tuple[int, str]]:
-    """``(pid, start time)`` of every live descendant of ``root`` (empty where
-    there is no ``/proc``)."""
-    children: dict[int, list[tuple[int, str]]] = {}
-    proc_dir = Path("/proc")
-    for entry in proc_dir.glob("[0-9]*") if proc_dir.is_dir() else ():
-        fields = _stat(int(entry.name))
-        if fields:
-            children.setdefault(int(fields[1]), []).append((int(entry.name), fields[19]))
-    found, frontier = [], [root]
-    while frontier:
-        for pid, started in children.get(frontier.pop(), []):
-            found.append((pid, started))
-            frontier.append(pid)
+        children = psutil.Process(root).children(recursive=True)
+    except psutil.Error:
+        return []
+    found = []
+    for child in children:
+        try:
+            found.append((child.pid, child.create_time()))
+        except psutil.Error:     # ended meanwhile
+            pass
     return found
 
 
