@@ -4,46 +4,32 @@ Each ``*_cases(rng)`` makes the inputs of one function: the notebook's public
 examples (``public=True``), randomized inputs from the seeded ``rng``, and the
 edge cases of ASSIGNMENTS.md.  Inputs are chosen so that the typical mistakes
 land far outside the tolerance (non-square and non-normal matrices, layer
-widths that differ, functions with large curvature, ``dL_do != 1``).  Each
-``diagnose_*`` recomputes what a typical wrong implementation would return and
-names the mistake when the student's value matches it.
+widths that differ, functions with large curvature, ``dL_do != 1``).
+
+Each function's typical mistakes are wrong implementations registered with
+``@mistake(hint)`` next to its cases: the default judge names the one whose
+value the student's matches, and the test suite grades each as a student's
+answer.  A ``diagnose_*`` is left only where a message is about a shape, an
+input type or a nan rather than one wrong implementation.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from depthlab.checks import fixtures_ps2_vanishing_gradients as fx
+from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.toolkit import has_nan, same, shape
 from depthlab.judge.compare import judge_close
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
-from solutions import ps2_vanishing_gradients as ref
+# the reference's graded functions, by the names the wrong implementations below call
+# them (in a student's notebook the same names are the student's own)
+from solutions.ps2_vanishing_gradients import (backprop_chain, forward_chain, layer_jacobian, sigmoid,
+                                               sigmoid_prime, spectral_radius, weight_grads_chain)
 
 #: relative comparison for values that shrink geometrically with depth (no absolute floor)
 TINY = 1e-300
 
-
-def _same(got, expected, rtol=1e-6, atol=1e-12) -> bool:
-    """Whether ``got`` equals a recomputed wrong answer (same shape, close values)."""
-    try:
-        g = np.asarray(got, dtype=float)
-        e = np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=False))
-
-
-def _shape(value):
-    """The shape of ``value`` as a float array, or None when it is not one (ragged, text, ...)."""
-    try:
-        return np.asarray(value, dtype=float).shape
-    except (TypeError, ValueError):
-        return None
-
-
-def _has_nan(value) -> bool:
-    try:
-        return bool(np.isnan(np.asarray(value, dtype=float)).any())
-    except (TypeError, ValueError):
-        return False
+mistake = Catalogue(fx)
 
 
 def _fixed_point(w: float) -> float:
@@ -52,7 +38,7 @@ def _fixed_point(w: float) -> float:
     lo, hi = 0.0, 1.0
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if ref.sigmoid(w * mid) > mid else (lo, mid)
+        lo, hi = (mid, hi) if sigmoid(w * mid) > mid else (lo, mid)
     return 0.5 * (lo + hi)
 
 
@@ -79,19 +65,24 @@ def judge_sigmoid(test, case, got, ref_outcome):
             return Verdict(False, f"emitted '{warned[0]}'",
                            "exp(-z) overflows for large negative z: compute e = exp(-|z|), which never "
                            "overflows, and use 1/(1+e) for z >= 0 and e/(1+e) for z < 0")
-        if _has_nan(got.value):
+        if has_nan(got.value):
             return Verdict(False, "returned nan",
                            "inf/inf is nan: exp(z) overflows for large z; compute e = exp(-|z|) instead")
     return judge_close(test, case, got, ref_outcome)
 
 
-def diagnose_sigmoid(case, got, expected):
-    z = np.asarray(case.args[0], dtype=float)
-    if _same(got, 0.5 * (1.0 + np.tanh(z))):
-        return "0.5 * (1 + tanh(z)) is sigmoid(2z): the tanh form needs z / 2"
-    if _same(got, ref.sigmoid(-z)):
-        return "this is sigmoid(-z): check the sign inside exp"
-    return None
+@mistake("0.5 * (1 + tanh(z)) is sigmoid(2z): the tanh form needs z / 2")
+def sigmoid__tanh_without_half(z):
+    """The tanh form with z where z / 2 belongs."""
+    return 0.5 * (1.0 + np.tanh(np.asarray(z, dtype=float)))
+
+
+@mistake("this is sigmoid(-z): check the sign inside exp")
+def sigmoid__sign_flipped(z):
+    """exp(z) where exp(-z) belongs (written stably, so that only the sign is wrong)."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, e / (1.0 + e), 1.0 / (1.0 + e))
 
 
 # --------------------------------------------------------------------------- sigmoid_prime
@@ -107,17 +98,25 @@ def sigmoid_prime_cases(rng):
     ]
 
 
+@mistake("the factor is (1 - sigmoid(z)), not (1 - z)")
+def sigmoid_prime__one_minus_z(z):
+    return sigmoid(z) * (1.0 - np.asarray(z, dtype=float))
+
+
+@mistake("1 - sigmoid(z)**2 is the pattern of tanh's derivative; the sigmoid's is sigmoid(z) * (1 - sigmoid(z))")
+def sigmoid_prime__tanh_pattern(z):
+    """The derivative of tanh is 1 - tanh**2; copying that pattern for the sigmoid is wrong."""
+    return 1.0 - sigmoid(z) ** 2
+
+
+@mistake("that is sigmoid(z) itself, not its derivative")
+def sigmoid_prime__returns_sigmoid(z):
+    return sigmoid(z)
+
+
 def diagnose_sigmoid_prime(case, got, expected):
-    z = np.asarray(case.args[0], dtype=float)
-    s = ref.sigmoid(z)
-    if _has_nan(got):
+    if has_nan(got):
         return "exp(-z) overflows for large negative z and inf/inf is nan: build it from sigmoid(z)"
-    if _same(got, s * (1.0 - z)):
-        return "the factor is (1 - sigmoid(z)), not (1 - z)"
-    if _same(got, 1.0 - s ** 2):
-        return "1 - sigmoid(z)**2 is the pattern of tanh's derivative; the sigmoid's is sigmoid(z) * (1 - sigmoid(z))"
-    if _same(got, s):
-        return "that is sigmoid(z) itself, not its derivative"
     return None
 
 
@@ -162,86 +161,136 @@ def weight_grads_chain_cases(rng):
     return _chain_cases(rng, with_dL_do=True)
 
 
-def _dL_do(case) -> float:
-    if "dL_do" in case.kwargs:
-        return float(case.kwargs["dL_do"])
-    return float(case.args[2]) if len(case.args) > 2 else 1.0
+@mistake("the first entry must be h[0] = x: m weights give m + 1 activations")
+def forward_chain__drops_input(w, x):
+    h = []
+    current = float(x)
+    for wt in np.asarray(w, dtype=float):
+        current = float(sigmoid(wt * current))
+        h.append(current)
+    return np.array(h)
 
 
-def diagnose_forward_chain(case, got, expected):
-    w = np.asarray(case.args[0], dtype=float)
-    x = float(case.args[1])
-    expected = np.asarray(expected)
-    if _same(got, expected[1:]):
-        return "the first entry must be h[0] = x: m weights give m + 1 activations"
-    wrong_order, from_x = [x], [x]
-    for wt in w:
-        wrong_order.append(wt * ref.sigmoid(wrong_order[-1]))
-        from_x.append(ref.sigmoid(wt * x))
-    if _same(got, wrong_order):
-        return "the weight goes inside the sigmoid: h[t+1] = sigmoid(w[t] * h[t])"
-    if w.size > 1 and _same(got, from_x):
-        return "each layer takes the previous activation h[t], not the input x"
-    return None
+@mistake("the weight goes inside the sigmoid: h[t+1] = sigmoid(w[t] * h[t])")
+def forward_chain__weight_after_sigmoid(w, x):
+    w = np.asarray(w, dtype=float)
+    h = np.empty(w.size + 1)
+    h[0] = x
+    for t in range(w.size):
+        h[t + 1] = w[t] * sigmoid(h[t])
+    return h
 
 
-def _wrong_backprops(w, x, dL_do):
-    """What typical wrong versions of equation (4.1) return, by name."""
-    h = ref.forward_chain(w, x)
-    m = w.size
-    variants = {name: np.empty(m + 1) for name in ("no_w", "sp_of_h", "h_next", "w_prev", "no_dL_do")}
-    for g in variants.values():
-        g[-1] = dL_do
-    variants["no_dL_do"][-1] = 1.0
-    for t in range(m - 1, -1, -1):
-        variants["no_w"][t] = ref.sigmoid_prime(w[t] * h[t]) * variants["no_w"][t + 1]
-        variants["sp_of_h"][t] = ref.sigmoid_prime(h[t]) * w[t] * variants["sp_of_h"][t + 1]
-        variants["h_next"][t] = ref.sigmoid_prime(w[t] * h[t + 1]) * w[t] * variants["h_next"][t + 1]
-        variants["w_prev"][t] = ref.sigmoid_prime(w[t - 1] * h[t]) * w[t - 1] * variants["w_prev"][t + 1]
-        variants["no_dL_do"][t] = ref.sigmoid_prime(w[t] * h[t]) * w[t] * variants["no_dL_do"][t + 1]
-    return variants
+@mistake("each layer takes the previous activation h[t], not the input x")
+def forward_chain__every_layer_from_x(w, x):
+    w = np.asarray(w, dtype=float)
+    h = np.empty(w.size + 1)
+    h[0] = x
+    for t in range(w.size):
+        h[t + 1] = sigmoid(w[t] * x)
+    return h
 
 
-BACKPROP_HINTS = {
-    "no_w": "each step multiplies by the weight w[t] as well as by sigmoid'(w[t] * h[t])",
-    "sp_of_h": "sigmoid' is evaluated at the pre-activation w[t] * h[t], not at h[t]",
-    "h_next": "step t uses h[t], the activation that enters layer t + 1, not h[t+1]",
-    "w_prev": "step t uses w[t] (the chapter's w_{t+1}), the weight between h[t] and h[t+1], not w[t-1]",
-    "no_dL_do": "the recursion starts from g[m] = dL_do, not from 1",
-}
+@mistake("each step multiplies by the weight w[t] as well as by sigmoid'(w[t] * h[t])")
+def backprop_chain__forgets_weight(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.empty(w.size + 1)
+    g[-1] = dL_do
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(w[t] * h[t]) * g[t + 1]
+    return g
+
+
+@mistake("sigmoid' is evaluated at the pre-activation w[t] * h[t], not at h[t]")
+def backprop_chain__derivative_at_activation(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.empty(w.size + 1)
+    g[-1] = dL_do
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(h[t]) * w[t] * g[t + 1]
+    return g
+
+
+@mistake("step t uses h[t], the activation that enters layer t + 1, not h[t+1]")
+def backprop_chain__next_activation(w, x, dL_do=1.0):
+    """Off by one in the activation: step t reads h[t+1] (the layer's output) instead of h[t]."""
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.empty(w.size + 1)
+    g[-1] = dL_do
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(w[t] * h[t + 1]) * w[t] * g[t + 1]
+    return g
+
+
+@mistake("step t uses w[t] (the chapter's w_{t+1}), the weight between h[t] and h[t+1], not w[t-1]")
+def backprop_chain__weight_index_shifted(w, x, dL_do=1.0):
+    """Off by one in the weight: the chapter's w_t read as w[t], so step t uses w[t-1]
+    (and w[-1], the last weight, at t = 0)."""
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.empty(w.size + 1)
+    g[-1] = dL_do
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(w[t - 1] * h[t]) * w[t - 1] * g[t + 1]
+    return g
+
+
+@mistake("the recursion starts from g[m] = dL_do, not from 1")
+def backprop_chain__ignores_dL_do(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = np.ones(w.size + 1)
+    for t in range(w.size - 1, -1, -1):
+        g[t] = sigmoid_prime(w[t] * h[t]) * w[t] * g[t + 1]
+    return g
 
 
 def diagnose_backprop_chain(case, got, expected):
-    w = np.asarray(case.args[0], dtype=float)
-    x = float(case.args[1])
     g = np.asarray(expected)
-    if _same(got, g[:-1]) or _same(got, g[1:]):
+    if shape(got) == (g.size - 1,):
         return "g has m + 1 entries, from dL/dh_0 to dL/dh_m = dL_do"
-    for name, wrong in _wrong_backprops(w, x, _dL_do(case)).items():
-        if _same(got, wrong, atol=0.0):
-            return BACKPROP_HINTS[name]
-    if g.size > 1 and _shape(got) == g.shape and _same(np.asarray(got, dtype=float)[1:], g[1:], atol=0.0):
+    if g.size > 1 and shape(got) == g.shape and same(np.asarray(got, dtype=float)[1:], g[1:], atol=0.0):
         return "only g[0] is wrong: the backward loop must run down to t = 0, e.g. range(m - 1, -1, -1)"
     return None
 
 
+@mistake("use g[t+1], the gradient arriving from the layer above, not g[t]")
+def weight_grads_chain__uses_g_t(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = backprop_chain(w, x, dL_do)
+    return sigmoid_prime(w * h[:-1]) * h[:-1] * g[:-1]
+
+
+@mistake("the weight's gradient has the factor h[t] (what w[t] multiplies), not w[t]")
+def weight_grads_chain__weight_instead_of_activation(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = backprop_chain(w, x, dL_do)
+    return sigmoid_prime(w * h[:-1]) * w * g[1:]
+
+
+@mistake("the factor sigmoid'(w[t] * h[t]) is missing")
+def weight_grads_chain__forgets_sigmoid_prime(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = backprop_chain(w, x, dL_do)
+    return h[:-1] * g[1:]
+
+
+@mistake("start the backward pass from dL_do, not from 1")
+def weight_grads_chain__ignores_dL_do(w, x, dL_do=1.0):
+    w = np.asarray(w, dtype=float)
+    h = forward_chain(w, x)
+    g = backprop_chain(w, x)
+    return sigmoid_prime(w * h[:-1]) * h[:-1] * g[1:]
+
+
 def diagnose_weight_grads_chain(case, got, expected):
-    w = np.asarray(case.args[0], dtype=float)
-    x = float(case.args[1])
-    dL_do = _dL_do(case)
-    h = ref.forward_chain(w, x)
-    g = ref.backprop_chain(w, x, dL_do)
-    sp = ref.sigmoid_prime(w * h[:-1])
-    wrong = {
-        "use g[t+1], the gradient arriving from the layer above, not g[t]": sp * h[:-1] * g[:-1],
-        "the weight's gradient has the factor h[t] (what w[t] multiplies), not w[t]": sp * w * g[1:],
-        "the factor sigmoid'(w[t] * h[t]) is missing": h[:-1] * g[1:],
-        "start the backward pass from dL_do, not from 1": ref.weight_grads_chain(w, x, 1.0),
-    }
-    for hint, value in wrong.items():
-        if w.size and _same(got, value, atol=0.0):
-            return hint
-    if _shape(got) == (w.size + 1,):
+    if shape(got) == (np.size(expected) + 1,):
         return "there is one gradient per weight: m entries, not m + 1"
     return None
 
@@ -274,69 +323,95 @@ def numerical_gradient_cases(rng):
     ]
 
 
-def _numeric_variants(f, x, eps):
-    """Forward and backward one-sided differences of ``f`` at ``x``."""
+ONE_SIDED = "a one-sided difference is off by about eps * f''/2; use (f(x + eps) - f(x - eps)) / (2 eps)"
+
+
+@mistake(ONE_SIDED)
+def numerical_gradient__forward_difference(f, x, eps=1e-6):
     x = np.array(x, dtype=float)
-    fwd, bwd = np.empty_like(x), np.empty_like(x)
-    f0 = float(f(x))
+    grad = np.zeros_like(x)
+    f0 = f(x)
     for i in np.ndindex(x.shape):
         xp = x.copy()
         xp[i] += eps
-        fwd[i] = (float(f(xp)) - f0) / eps
-        xp[i] = x[i] - eps
-        bwd[i] = (f0 - float(f(xp))) / eps
-    return fwd, bwd
-
-
-def _central(f, x, steps):
-    """Central differences with a step per entry (``steps`` broadcast to ``x``'s shape)."""
-    x = np.array(x, dtype=float)
-    steps = np.broadcast_to(np.asarray(steps, dtype=float), x.shape)
-    grad = np.empty_like(x)
-    for i in np.ndindex(x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[i] += steps[i]
-        xm[i] -= steps[i]
-        grad[i] = (float(f(xp)) - float(f(xm))) / (2 * steps[i])
+        grad[i] = (f(xp) - f0) / eps
     return grad
 
 
-def _rows_perturbed(f, x, eps):
-    """What perturbing ``x[i]`` (a whole row when ``x`` is a matrix) for ``i in range(len(x))`` gives."""
+@mistake(ONE_SIDED)
+def numerical_gradient__backward_difference(f, x, eps=1e-6):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    f0 = f(x)
+    for i in np.ndindex(x.shape):
+        xm = x.copy()
+        xm[i] -= eps
+        grad[i] = (f0 - f(xm)) / eps
+    return grad
+
+
+@mistake("for a matrix x, x[i] is a whole row: perturb one entry at a time, e.g. over np.ndindex(x.shape)")
+def numerical_gradient__vectors_only(f, x, eps=1e-6):
+    """Loops over len(x): perturbs whole rows of a matrix, and fails on a single number."""
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
     for i in range(len(x)):
         xp, xm = x.copy(), x.copy()
         xp[i] += eps
         xm[i] -= eps
-        grad[i] = (float(f(xp)) - float(f(xm))) / (2 * eps)
+        grad[i] = (f(xp) - f(xm)) / (2 * eps)
+    return grad
+
+
+@mistake("step by the full eps, to x - eps and x + eps, and divide by 2 eps")
+def numerical_gradient__half_steps(f, x, eps=1e-6):
+    """Steps of eps / 2 either side, divided by eps: a central difference of total width eps, not 2 eps."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps / 2
+        xm[i] -= eps / 2
+        grad[i] = (f(xp) - f(xm)) / eps
+    return grad
+
+
+@mistake("the step is eps itself, not eps scaled by the size of x")
+def numerical_gradient__relative_step(f, x, eps=1e-6):
+    """Scales the step with the size of x[i] (eps * max(1, |x[i]|)) instead of using eps itself."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = eps * max(1.0, abs(x[i]))
+        xp, xm = x.copy(), x.copy()
+        xp[i] += step
+        xm[i] -= step
+        grad[i] = (f(xp) - f(xm)) / (2 * step)
+    return grad
+
+
+@mistake(lambda f, x, eps=1e-6: "this is what a step other than the given eps produces: "
+                                f"use the eps argument (here {eps:g})")
+def numerical_gradient__ignores_eps(f, x, eps=1e-6):
+    """Uses its own step instead of the eps it is given."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    h = 1e-5
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h
+        xm[i] -= h
+        grad[i] = (f(xp) - f(xm)) / (2 * h)
     return grad
 
 
 def diagnose_numerical_gradient(case, got, expected):
-    fixture, x = case.args
-    eps = float(case.kwargs.get("eps", 1e-6))
-    x = np.asarray(x)
-    f = getattr(fx, "make_" + fixture.name)(**fixture.params)
-    fwd, bwd = _numeric_variants(f, x, eps)
-    if _same(got, fwd, rtol=1e-9, atol=1e-12) or _same(got, bwd, rtol=1e-9, atol=1e-12):
-        return "a one-sided difference is off by about eps * f''/2; use (f(x + eps) - f(x - eps)) / (2 eps)"
-    if _shape(got) != x.shape:
+    x = np.asarray(case.args[1])
+    if shape(got) != x.shape:
         return f"the gradient has the shape of x, {x.shape}: perturb one entry at a time, for any shape"
-    if x.ndim >= 2 and _same(got, _rows_perturbed(f, x, eps)):
-        return "for a matrix x, x[i] is a whole row: perturb one entry at a time, e.g. over np.ndindex(x.shape)"
     if x.dtype.kind in "iu":
         return ("x holds integers, and an integer array rounds x + eps back to an integer: "
                 "perturb a float copy, np.array(x, dtype=float)")
-    if "eps" in case.kwargs:
-        wrong_steps = {
-            "step by the full eps, to x - eps and x + eps, and divide by 2 eps": eps / 2,
-            "the step is eps itself, not eps scaled by the size of x": eps * np.maximum(1.0, np.abs(x)),
-            f"this is what a step other than the given eps produces: use the eps argument (here {eps:g})": 1e-5,
-        }
-        for hint, steps in wrong_steps.items():
-            if _same(got, _central(f, x, steps), rtol=1e-8):
-                return hint
     return None
 
 
@@ -354,18 +429,31 @@ def gradient_magnitudes_cases(rng):
     ]
 
 
+@mistake("the magnitude is the absolute value of each gradient")
+def gradient_magnitudes__forgets_abs(W, x):
+    W = np.asarray(W, dtype=float)
+    return np.array([backprop_chain(row, x) for row in W]).reshape(W.shape[0], W.shape[1] + 1)
+
+
+@mistake("one row per trial (row of W), one column per layer: the result looks transposed")
+def gradient_magnitudes__transposed(W, x):
+    """One column per trial instead of one row per trial."""
+    W = np.asarray(W, dtype=float)
+    out = np.empty((W.shape[1] + 1, W.shape[0]))
+    for i in range(W.shape[0]):
+        out[:, i] = np.abs(backprop_chain(W[i], x))
+    return out
+
+
+@mistake("these are the weights' gradients; the test wants |dL/dh_t| for t = 0..m, m + 1 columns")
+def gradient_magnitudes__weight_gradients(W, x):
+    """Reports the weights' gradients |dL/dw_t| instead of |dL/dh_t|."""
+    W = np.asarray(W, dtype=float)
+    return np.array([np.abs(weight_grads_chain(row, x)) for row in W]).reshape(W.shape)
+
+
 def diagnose_gradient_magnitudes(case, got, expected):
-    W = np.asarray(case.args[0], dtype=float)
-    x = case.args[1]
-    signed = np.array([ref.backprop_chain(row, x) for row in W]).reshape(expected.shape)
-    if W.shape[1] and _same(got, signed, atol=0.0):
-        return "the magnitude is the absolute value of each gradient"
-    if _same(got, np.asarray(expected).T, atol=0.0) and W.shape[0] != W.shape[1] + 1:
-        return "one row per trial (row of W), one column per layer: the result looks transposed"
-    weights = np.abs(np.array([ref.weight_grads_chain(row, x) for row in W])).reshape(W.shape)
-    if _same(got, weights, atol=0.0):
-        return "these are the weights' gradients; the test wants |dL/dh_t| for t = 0..m, m + 1 columns"
-    if _shape(got) == (W.shape[1] + 1,):
+    if shape(got) == np.shape(expected)[1:]:
         return "return every trial's row, shape (n_trials, m + 1), not a summary over trials"
     return None
 
@@ -386,22 +474,41 @@ def layer_jacobian_cases(rng):
     ]
 
 
-def diagnose_layer_jacobian(case, got, expected):
-    W = np.asarray(case.args[0], dtype=float)
-    h = np.asarray(case.args[1], dtype=float)
-    a = W @ h
-    if _same(got, ref.sigmoid(a)[:, None] * W):
-        return "the Jacobian holds sigmoid'(W @ h), the derivative, not sigmoid(W @ h)"
-    if _same(got, W):
-        return "the factor diag(sigmoid'(W @ h)) is missing"
-    at_input = _same(got, W * ref.sigmoid_prime(h)[None, :])
-    if W.shape[0] == W.shape[1]:
-        if _same(got, W * ref.sigmoid_prime(a)[None, :]):
-            return "sigmoid'(W @ h)[i] belongs to output unit i, so it scales row i of W, not column i"
-        at_input = at_input or _same(got, ref.sigmoid_prime(h)[:, None] * W)
-    if at_input:
-        return "sigmoid' is evaluated at the pre-activation W @ h, not at h"
-    return None
+DERIVATIVE_AT_INPUT = "sigmoid' is evaluated at the pre-activation W @ h, not at h"
+
+
+@mistake("the Jacobian holds sigmoid'(W @ h), the derivative, not sigmoid(W @ h)")
+def layer_jacobian__sigmoid_not_derivative(W, h):
+    W = np.asarray(W, dtype=float)
+    return np.diag(sigmoid(W @ np.asarray(h, dtype=float))) @ W
+
+
+@mistake("the factor diag(sigmoid'(W @ h)) is missing")
+def layer_jacobian__forgets_derivative(W, h):
+    return np.array(W, dtype=float)
+
+
+@mistake("sigmoid'(W @ h)[i] belongs to output unit i, so it scales row i of W, not column i")
+def layer_jacobian__scales_columns(W, h):
+    """sigmoid'(W @ h) broadcast against W's columns instead of its rows."""
+    W = np.asarray(W, dtype=float)
+    return sigmoid_prime(W @ np.asarray(h, dtype=float)) * W
+
+
+@mistake(DERIVATIVE_AT_INPUT)
+def layer_jacobian__derivative_at_input(W, h):
+    """sigmoid' evaluated at the layer's input h instead of its pre-activation W @ h."""
+    W = np.asarray(W, dtype=float)
+    h = np.asarray(h, dtype=float)
+    return W * sigmoid_prime(h)[None, :]
+
+
+@mistake(DERIVATIVE_AT_INPUT)
+def layer_jacobian__derivative_at_input_on_rows(W, h):
+    """sigmoid' of the input h, and on the rows: right only where W is square."""
+    W = np.asarray(W, dtype=float)
+    h = np.asarray(h, dtype=float)
+    return sigmoid_prime(h)[:, None] * W
 
 
 # --------------------------------------------------------------------------- chain_jacobian
@@ -424,30 +531,32 @@ def chain_jacobian_cases(rng):
     ]
 
 
-def diagnose_chain_jacobian(case, got, expected):
-    Ws = [np.asarray(W, dtype=float) for W in case.args[0]]
-    x = np.asarray(case.args[1], dtype=float)
-    if not Ws:
-        return f"with no layers h_m = h_0 = x, so dh_m/dh_0 is the identity of size len(x) = {x.size}"
-    hs, Js = [x], []
+@mistake("the product runs J_m @ ... @ J_1: each new layer's Jacobian multiplies from the left")
+def chain_jacobian__reversed_order(Ws, x):
+    """Multiplies each new Jacobian on the right: J_1 @ J_2 @ ... @ J_m."""
+    h = np.asarray(x, dtype=float)
+    P = np.eye(h.size)
     for W in Ws:
-        Js.append(ref.layer_jacobian(W, hs[-1]))
-        hs.append(ref.sigmoid(W @ hs[-1]))
-    reversed_product = Js[0]
-    for J in Js[1:]:
-        try:
-            reversed_product = reversed_product @ J
-        except ValueError:
-            reversed_product = None
-            break
-    if reversed_product is not None and _same(got, reversed_product):
-        return "the product runs J_m @ ... @ J_1: each new layer's Jacobian multiplies from the left"
-    if all(W.shape == Ws[0].shape == (x.size, x.size) for W in Ws):
-        at_input = np.eye(x.size)
-        for W in Ws:
-            at_input = ref.layer_jacobian(W, x) @ at_input
-        if _same(got, at_input):
-            return "each J_t is evaluated at the layer's own input h_{t-1}, not at x: run the forward pass"
+        W = np.asarray(W, dtype=float)
+        P = P @ layer_jacobian(W, h)
+        h = sigmoid(W @ h)
+    return P
+
+
+@mistake("each J_t is evaluated at the layer's own input h_{t-1}, not at x: run the forward pass")
+def chain_jacobian__jacobians_at_input(Ws, x):
+    """Evaluates every layer's Jacobian at x instead of running the forward pass."""
+    x = np.asarray(x, dtype=float)
+    P = np.eye(x.size)
+    for W in Ws:
+        P = layer_jacobian(np.asarray(W, dtype=float), x) @ P
+    return P
+
+
+def diagnose_chain_jacobian(case, got, expected):
+    Ws, x = case.args
+    if not len(Ws):
+        return f"with no layers h_m = h_0 = x, so dh_m/dh_0 is the identity of size len(x) = {np.size(x)}"
     return None
 
 
@@ -476,27 +585,35 @@ def spectral_radius_cases(rng):
     ]
 
 
-def diagnose_spectral_radius(case, got, expected):
-    A = np.asarray(case.args[0], dtype=float)
-    if A.ndim != 2:
-        return None
-    if _same(got, np.linalg.norm(A, 2)) and not _same(expected, np.linalg.norm(A, 2)):
-        return ("that is the largest singular value (the spectral norm); the spectral radius is the "
-                "largest |eigenvalue|, and the two differ for matrices that are not symmetric")
-    if _same(got, -np.asarray(expected)):
-        return "take the absolute value of the eigenvalues before the maximum"
-    if A.shape[0] == A.shape[1] and _same(got, np.max(np.linalg.eigvals(A).real)):
-        return "the largest eigenvalue is not the largest in absolute value: compare |eigenvalue|s (np.abs)"
-    if A.shape[0] == A.shape[1] and _same(got, np.max(np.abs(np.linalg.eigvalsh(A)))):
-        return "eigvalsh assumes a symmetric matrix and reads only one triangle; use eigvals"
-    return None
+@mistake("that is the largest singular value (the spectral norm); the spectral radius is the "
+         "largest |eigenvalue|, and the two differ for matrices that are not symmetric")
+def spectral_radius__largest_singular_value(A):
+    return float(np.linalg.norm(np.asarray(A, dtype=float), 2))
+
+
+@mistake("take the absolute value of the eigenvalues before the maximum")
+def spectral_radius__signed_eigenvalue(A):
+    """Returns the eigenvalue of largest modulus itself (negative or complex), not its modulus."""
+    ev = np.linalg.eigvals(np.asarray(A, dtype=float))
+    return ev[np.argmax(np.abs(ev))]
+
+
+@mistake("the largest eigenvalue is not the largest in absolute value: compare |eigenvalue|s (np.abs)")
+def spectral_radius__max_without_abs(A):
+    return float(np.max(np.linalg.eigvals(np.asarray(A, dtype=float)).real))
+
+
+@mistake("eigvalsh assumes a symmetric matrix and reads only one triangle; use eigvals")
+def spectral_radius__eigvalsh(A):
+    """eigvalsh is for symmetric matrices: it reads only the lower triangle."""
+    return float(np.max(np.abs(np.linalg.eigvalsh(np.asarray(A, dtype=float)))))
 
 
 # --------------------------------------------------------------------------- jacobian_power_norms
 
 def jacobian_power_norms_cases(rng):
     R = rng.normal(size=(4, 4))
-    R *= 1.15 / ref.spectral_radius(R)
+    R *= 1.15 / spectral_radius(R)
     return [
         Case((np.array([[0.5, 0.0], [0.0, 2.0]]), 3), label="J=diag(0.5, 2), n=3", public=True),
         Case((np.array([[0.5, 1.0], [0.0, 0.5]]), 4), label="J=[[0.5, 1], [0, 0.5]], n=4", public=True),
@@ -511,25 +628,44 @@ def jacobian_power_norms_cases(rng):
     ]
 
 
+@mistake("J**k in numpy is the elementwise power; the matrix power is np.linalg.matrix_power(J, k) "
+         "(or repeated J @ ...)")
+def jacobian_power_norms__elementwise_power(J, n):
+    J = np.asarray(J, dtype=float)
+    return np.array([np.linalg.norm(J ** k, 2) for k in range(1, n + 1)])
+
+
+@mistake("np.linalg.norm(P) of a matrix is the Frobenius norm; the spectral norm is np.linalg.norm(P, 2)")
+def jacobian_power_norms__frobenius(J, n):
+    """np.linalg.norm of a matrix defaults to the Frobenius norm."""
+    J = np.asarray(J, dtype=float)
+    return np.array([np.linalg.norm(np.linalg.matrix_power(J, k)) for k in range(1, n + 1)])
+
+
+@mistake("that is the spectral radius of each power (largest |eigenvalue|), not its largest singular value")
+def jacobian_power_norms__eigenvalues(J, n):
+    """Largest |eigenvalue| of each power, which is spectral_radius(J)**k, instead of its norm."""
+    J = np.asarray(J, dtype=float)
+    return np.array([np.max(np.abs(np.linalg.eigvals(np.linalg.matrix_power(J, k)))) for k in range(1, n + 1)])
+
+
+@mistake("the list starts at J**1, not at J**0 = I")
+def jacobian_power_norms__starts_at_identity(J, n):
+    """Records the norm before multiplying: J**0 ... J**(n-1)."""
+    J = np.asarray(J, dtype=float)
+    P = np.eye(J.shape[0])
+    norms = []
+    for _ in range(n):
+        norms.append(np.linalg.norm(P, 2))
+        P = P @ J
+    return np.array(norms)
+
+
 def diagnose_jacobian_power_norms(case, got, expected):
-    J = np.asarray(case.args[0], dtype=float)
     n = int(case.args[1])
     if n == 0:
         return "n=0 asks for no powers: an empty array of shape (0,)"
-    powers = [np.linalg.matrix_power(J, k) for k in range(n + 1)]
-    wrong = {
-        "J**k in numpy is the elementwise power; the matrix power is np.linalg.matrix_power(J, k) "
-        "(or repeated J @ ...)": [np.linalg.norm(J ** k, 2) for k in range(1, n + 1)],
-        "np.linalg.norm(P) of a matrix is the Frobenius norm; the spectral norm is np.linalg.norm(P, 2)":
-            [np.linalg.norm(P) for P in powers[1:]],
-        "that is the spectral radius of each power (largest |eigenvalue|), not its largest singular value":
-            [np.max(np.abs(np.linalg.eigvals(P))) for P in powers[1:]],
-        "the list starts at J**1, not at J**0 = I": [np.linalg.norm(P, 2) for P in powers[:-1]],
-    }
-    for hint, value in wrong.items():
-        if _same(got, value):
-            return hint
-    if _shape(got) == (n + 1,):
+    if shape(got) == (n + 1,):
         return "there are n norms, for J**1 to J**n"
     return None
 
@@ -539,18 +675,25 @@ SPEC = AssignmentSpec(
     reference_module="solutions.ps2_vanishing_gradients",
     fixture_module="depthlab.checks.fixtures_ps2_vanishing_gradients",
     tests=(
-        FunctionTest("sigmoid", 2, sigmoid_cases, judge=judge_sigmoid, diagnose=diagnose_sigmoid),
-        FunctionTest("sigmoid_prime", 1, sigmoid_prime_cases, diagnose=diagnose_sigmoid_prime),
-        FunctionTest("forward_chain", 2, forward_chain_cases, diagnose=diagnose_forward_chain),
-        FunctionTest("backprop_chain", 3, backprop_chain_cases, diagnose=diagnose_backprop_chain),
-        FunctionTest("weight_grads_chain", 2, weight_grads_chain_cases, diagnose=diagnose_weight_grads_chain),
-        FunctionTest("numerical_gradient", 3, numerical_gradient_cases, diagnose=diagnose_numerical_gradient),
-        FunctionTest("gradient_magnitudes", 2, gradient_magnitudes_cases, diagnose=diagnose_gradient_magnitudes),
-        FunctionTest("layer_jacobian", 2, layer_jacobian_cases, diagnose=diagnose_layer_jacobian),
+        FunctionTest("sigmoid", 2, sigmoid_cases, judge=judge_sigmoid, mistakes=mistake.of("sigmoid")),
+        FunctionTest("sigmoid_prime", 1, sigmoid_prime_cases, diagnose=diagnose_sigmoid_prime,
+                     mistakes=mistake.of("sigmoid_prime")),
+        FunctionTest("forward_chain", 2, forward_chain_cases, mistakes=mistake.of("forward_chain")),
+        FunctionTest("backprop_chain", 3, backprop_chain_cases, diagnose=diagnose_backprop_chain,
+                     mistakes=mistake.of("backprop_chain")),
+        FunctionTest("weight_grads_chain", 2, weight_grads_chain_cases, diagnose=diagnose_weight_grads_chain,
+                     mistakes=mistake.of("weight_grads_chain")),
+        FunctionTest("numerical_gradient", 3, numerical_gradient_cases, diagnose=diagnose_numerical_gradient,
+                     mistakes=mistake.of("numerical_gradient")),
+        FunctionTest("gradient_magnitudes", 2, gradient_magnitudes_cases, diagnose=diagnose_gradient_magnitudes,
+                     mistakes=mistake.of("gradient_magnitudes")),
+        FunctionTest("layer_jacobian", 2, layer_jacobian_cases, mistakes=mistake.of("layer_jacobian")),
         FunctionTest("chain_jacobian", 3, chain_jacobian_cases, diagnose=diagnose_chain_jacobian,
+                     mistakes=mistake.of("chain_jacobian"),
                      hint="J_t = layer_jacobian(W_t, h_{t-1}) has shape (n_t, n_{t-1}), so only the product "
                           "J_m @ ... @ J_1 fits together, with shape (n_m, n_0)"),
-        FunctionTest("spectral_radius", 1, spectral_radius_cases, diagnose=diagnose_spectral_radius),
-        FunctionTest("jacobian_power_norms", 2, jacobian_power_norms_cases, diagnose=diagnose_jacobian_power_norms),
+        FunctionTest("spectral_radius", 1, spectral_radius_cases, mistakes=mistake.of("spectral_radius")),
+        FunctionTest("jacobian_power_norms", 2, jacobian_power_norms_cases, diagnose=diagnose_jacobian_power_norms,
+                     mistakes=mistake.of("jacobian_power_norms")),
     ),
 )

@@ -214,7 +214,7 @@ def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> V
                 break
     if problem is None:
         return Verdict(True)
-    hint = ""
-    if test.diagnose is not None:
+    hint = test.mistakes.recognise(case, got, ref, rtol, atol) if test.mistakes else ""
+    if not hint and test.diagnose is not None:
         hint = test.diagnose(case, got.value, ref.value) or ""
     return Verdict(False, problem, hint or generic_hint(got.value, ref.value))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..checks import ASSIGNMENTS
 from . import probe
 from .outcome import Outcome
 from .results import TestResult
@@ -24,9 +25,8 @@ class UnknownAssignment(LookupError):
 
 
 def known_assignments() -> list[str]:
-    """Every assignment that has a check module, sorted."""
-    folder = Path(__file__).resolve().parent.parent / "checks"
-    return sorted(p.stem for p in folder.glob("ps*.py"))
+    """Every assignment registered in :mod:`depthlab.checks`, sorted."""
+    return sorted(ASSIGNMENTS)
 
 
 def load_spec(assignment: str) -> AssignmentSpec:

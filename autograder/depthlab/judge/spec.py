@@ -85,7 +85,12 @@ class FunctionTest:
     cases(rng) makes the cases; judge(case, got, ref) compares the student's
     :class:`~depthlab.judge.outcome.Outcome` with the reference's and returns a
     :class:`Verdict` (default: :func:`depthlab.judge.compare.judge_close`).
-    diagnose(case, got_value, ref_value) may name a typical mistake.
+    mistakes: the function's typical wrong implementations
+    (:class:`depthlab.checks.mistakes.Mistakes`); the default judge names the
+    first whose outcome equals the student's.
+    diagnose(case, got_value, ref_value) may name a mistake no single wrong
+    implementation stands for (a shape, an input type); it is asked when no
+    mistake matched.
     """
 
     function: str
@@ -98,6 +103,7 @@ class FunctionTest:
     hint: str = ""
     id: str = ""
     timeout: Optional[float] = None
+    mistakes: Any = ()
 
     @property
     def test_id(self) -> str:
