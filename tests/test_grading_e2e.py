@@ -59,10 +59,6 @@ def by_function(result) -> dict:
     return {t.function: t for t in result.tests}
 
 
-def mutant_source(path: Path) -> str:
-    return path.read_text()
-
-
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def assignment(request):
     return request.param
@@ -90,15 +86,16 @@ def test_reference_full_blank_zero_and_gradebook_agrees(assignment, tmp_path):
 
 
 def test_mutants_lose_points_through_a_real_kernel(assignment, tmp_path):
-    """One mutant per function, graded in one batch by the nbgrader engine."""
-    chosen = {}
-    for path in sorted((HERE / "mutants" / assignment).glob("*.py")):
-        chosen.setdefault(path.stem.split("__")[0], path)
-    notebooks = [filled(assignment, tmp_path, p.stem, replace={fn: mutant_source(p)}) for fn, p in chosen.items()]
+    """One mutant per function (catalogued by the checks or kept as a file), graded
+    in one batch by the nbgrader engine."""
+    from depthlab.classgen import variant_sources
+    chosen = {fn: variants[0] for fn, variants in variant_sources(assignment, "mutants").items()}
+    notebooks = [filled(assignment, tmp_path, f"{fn}__{name}", replace={fn: code})
+                 for fn, (name, code) in chosen.items()]
     results = grade_notebooks(assignment, notebooks, engine="nbgrader", config=FAST)
-    for (fn, path), result in zip(chosen.items(), results):
+    for (fn, (name, _)), result in zip(chosen.items(), results):
         t = by_function(result)[fn]
-        assert t.points < t.max_points, f"{path.name} earned full marks on {fn}"
+        assert t.points < t.max_points, f"{fn}__{name} earned full marks on {fn}"
         others = [o for o in result.tests if o.function != fn and not o.passed]
         # other functions may call the broken one; the mutant's own test must say what is wrong
         assert t.message.startswith(f"{fn}("), t.message

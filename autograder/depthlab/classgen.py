@@ -114,13 +114,17 @@ def reference_sources(assignment: str) -> dict[str, str]:
 
 
 def variant_sources(assignment: str, kind: str, root: Optional[Path] = None) -> dict[str, list[tuple[str, str]]]:
-    """``{function: [(variant name, code), ...]}`` from ``tests/<kind>/<a>/<fn>__<variant>.py``.
+    """``{function: [(variant name, code), ...]}`` from ``tests/<kind>/<a>/<fn>__<variant>.py``;
+    for "mutants", the mistakes the checks catalogue come first.
 
     ``kind`` is "mutants" or "alternatives"; a missing folder gives ``{}``.
     """
     folder = (root or data_root()) / "tests" / kind / assignment
     out: dict[str, list[tuple[str, str]]] = {}
     functions = set(load_spec(assignment).functions)
+    for test in load_spec(assignment).tests if kind == "mutants" else ():
+        for mistake in test.mistakes:
+            out.setdefault(test.function, []).append((mistake.name, mistake.source()))
     for path in sorted(folder.glob("*__*.py")) if folder.is_dir() else []:
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
