@@ -64,6 +64,12 @@ def _find_blocker():
 
 #: the kernel's import blocker (None in the grading process), found before student code runs
 _BLOCKER = _find_blocker()
+#: where the sandbox's audit hook saw the notebook reach beyond its view (sandbox_boot.watch_reach)
+_REACHED = getattr(_BLOCKER, "reached", None) if _BLOCKER is not None else None
+if not _isinstance(_REACHED, list):
+    _REACHED = None
+elif _BLOCKER is not None:
+    _BLOCKER.armed = True   # from here on, student code runs
 #: a fixture builder (``load_fixtures``) for calls that pass None; the grader passes
 #: fixtures with each call that needs them instead
 FIXTURES = None
@@ -329,6 +335,7 @@ def run_case(fn, case, fixtures):
     names = ["argument %d" % (i + 1) for i in range(len(args))] + list(kwargs)
     out = {"status": "ok", "mutated": []}
     blocked = len(_BLOCKER.attempts) if _BLOCKER is not None else 0
+    reached = len(_REACHED) if _REACHED is not None else 0
     start = _perf_counter()
     # numpy's default error handling and every warning shown, whatever earlier
     # cells set globally (np.seterr, warnings.filterwarnings)
@@ -345,6 +352,8 @@ def run_case(fn, case, fixtures):
     out["seconds"] = _perf_counter() - start
     if _BLOCKER is not None and len(_BLOCKER.attempts) > blocked:
         out["blocked"] = [str(n)[:200] for n in _BLOCKER.attempts[blocked:blocked + 10]]
+    if _REACHED is not None and len(_REACHED) > reached:
+        out["reached"] = [str(n)[:220] for n in _REACHED[reached:reached + 10]]
     out["warnings"] = []
     for w in list(caught)[:5]:
         try:
@@ -440,9 +449,10 @@ def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, to
 def report_blocked(result_path, token=None):
     """Write one line listing every blocked import the kernel has seen so far."""
     attempts = list(_BLOCKER.attempts[:100]) if _BLOCKER is not None else []
+    reached = list(_REACHED[:50]) if _REACHED is not None else []
     with _open(result_path, "a", encoding="utf-8") as out:
         out.write(_dumps({"index": -1, "status": "blocked", "blocked": [str(a)[:200] for a in attempts],
-                          "token": token}) + "\n")
+                          "reached": [str(a)[:220] for a in reached], "token": token}) + "\n")
 
 
 def cap_streams(limit):

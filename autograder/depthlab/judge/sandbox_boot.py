@@ -267,6 +267,8 @@ class _DepthlabBlocker:
     (the probe finds it by this class name and reads ``attempts``)."""
 
     attempts = []
+    reached = []   # "open /path", "list /path", "signal process 12": see watch_reach
+    armed = False
 
     def __init__(self, blocked):
         self.blocked = tuple(blocked)
@@ -277,6 +279,57 @@ class _DepthlabBlocker:
                 self.attempts.append(name[:200])
             raise ModuleNotFoundError("%s is not available while grading" % name, name=name)
         return None
+
+
+#: audit events that name a path (first argument) or a process (os.kill, os.killpg)
+PATH_EVENTS = {"open": "open", "os.listdir": "list", "os.scandir": "list", "os.chdir": "chdir",
+               "os.mkdir": "write", "os.remove": "write", "os.rmdir": "write", "os.rename": "write",
+               "os.symlink": "write", "os.link": "write", "os.truncate": "write", "os.chmod": "write",
+               "os.chown": "write", "os.utime": "write"}
+
+
+def watch_reach(blocker, cfg):
+    """Remember where the student's code tried to reach beyond its view (an audit
+    hook, which Python code cannot remove): the sandbox denies it anyway; this only
+    lets the grader say what was tried.  Paths under the system's own folders, the
+    Python, the kernel's home and its own /proc entries are not remembered."""
+    getcwd, getpid, join, normpath, fspath = os.getcwd, os.getpid, os.path.join, os.path.normpath, os.fspath
+    quiet = tuple(p.rstrip("/") + "/" for p in cfg["read"] + [cfg["home"], "/usr", "/etc", "/lib", "/lib64",
+                                                               "/sys", "/dev", "/proc/self", "/proc/thread-self"])
+    quiet_exact = {p.rstrip("/") for p in quiet} | {"/proc/self", "/dev/null"}
+    seen = blocker.reached
+    events = dict(PATH_EVENTS)   # this module's globals are gone by the time the hook runs
+
+    def hook(event, args):
+        if not blocker.armed:   # ipykernel's own start-up; the probe arms it before any student code
+            return
+        try:
+            kind = events.get(event)
+            if kind is None and event not in ("os.kill", "os.killpg"):
+                return
+            if kind is None:
+                pid = int(args[0])
+                if pid != getpid() and pid != 0 and len(seen) < 50:
+                    text = "signal %s %d" % ("process" if event == "os.kill" else "group", pid)
+                    if text not in seen:
+                        seen.append(text)
+                return
+            if not args or isinstance(args[0], int):
+                return
+            path = fspath(args[0])
+            if isinstance(path, bytes):
+                path = path.decode("utf-8", "replace")
+            path = normpath(join(getcwd(), path))
+            if path in quiet_exact or path.startswith(quiet) or path.startswith("/proc/%d/" % getpid()):
+                return
+            if kind == "open" and len(args) > 1 and any(c in str(args[1]) for c in "wax+"):
+                kind = "write"
+            text = "%s %s" % (kind, path[:200])
+            if text not in seen and len(seen) < 50:
+                seen.append(text)
+        except Exception:
+            pass
+    sys.addaudithook(hook)
 
 
 def main(cfg):
@@ -299,7 +352,10 @@ def main(cfg):
     os.chdir(cfg["workdir"])
     if cfg.get("lifeline") is not None:
         lifeline(cfg["lifeline"])
-    sys.meta_path.insert(0, _DepthlabBlocker(cfg["blocked"]))
+    blocker = _DepthlabBlocker(cfg["blocked"])
+    sys.meta_path.insert(0, blocker)
+    if level != "none":
+        watch_reach(blocker, cfg)
 
 
 main(CFG)

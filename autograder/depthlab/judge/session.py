@@ -136,6 +136,13 @@ class NotebookGrader:
                                        "no credit for the function that does", function))
             if function:
                 banned.setdefault(function, f"{function} tried to import {module} while it was graded")
+        reached = _reached_by(run.reached)
+        for function, what in reached.items():
+            where = f"{function}" if function else "the notebook's cells"
+            flags.append(IntegrityFlag("reaches_outside_sandbox", f"{where} tried to {what}; the sandbox refused"
+                                       + ("; no credit for the function that does" if function else ""), function))
+            if function:
+                banned.setdefault(function, f"{function} tried to {what.split(';')[0]} while it was graded")
         tests = judge_outcomes(self.prepared, outcomes)
         tests = [self._banned(t, banned[t.function]) if t.function in banned else t for t in tests]
         result = NotebookResult(self.assignment, notebook, engine, tuple(tests), tuple(flags),
@@ -187,6 +194,7 @@ class _Run:
         self.test_outputs: dict = {}
         self.replay: list[str] = []
         self.blocked: list[tuple[Optional[str], str]] = []   # (function or None, module)
+        self.reached: list[tuple[Optional[str], str]] = []   # (function or None, "open /path", ...)
         self.probe_name = f"_dl_{uuid.uuid4().hex[:12]}"
         self.inject = _inject_code(self.probe_name, self.config.output_limit)
         self._started = False
@@ -297,12 +305,13 @@ class _Run:
     def _collect_blocked(self, function: Optional[str], run) -> None:
         _res, lines = run
         for line in lines:
-            names = line.get("blocked")
-            if isinstance(names, list):
-                for name in names[:20]:
-                    item = (function, str(name)[:200])
-                    if item not in self.blocked:
-                        self.blocked.append(item)
+            for key, found in (("blocked", self.blocked), ("reached", self.reached)):
+                names = line.get(key)
+                if isinstance(names, list):
+                    for name in names[:20]:
+                        item = (function, str(name)[:220])
+                        if item not in found and not (function is None and (function, item[1]) in found):
+                            found.append(item)
 
     def probe_all(self) -> dict:
         outcomes = {}
@@ -357,6 +366,27 @@ class _Run:
             self.events.append(f"{fn} ran out of memory on a hidden case (the kernel's limit is "
                                f"{self.config.memory_mb} MB)")
         return outcomes
+
+
+def _reached_by(reached: list) -> dict:
+    """{function or None: "open /x/solutions/ps2.py; list /; ... (5 in all)"}: what each
+    function (or the cells) tried beyond the sandbox's view, duplicates of a
+    function's attempts left out of the cells' list."""
+    by: dict = {}
+    for function, what in reached:
+        by.setdefault(function, [])
+        if what not in by[function]:
+            by[function].append(what)
+    if None in by:
+        mine = {w for f, ws in by.items() if f for w in ws}
+        by[None] = [w for w in by[None] if w not in mine]
+        if not by[None]:
+            del by[None]
+    out = {}
+    for function, items in by.items():
+        shown = "; ".join(items[:3])
+        out[function] = shown + (f" ({len(items)} in all)" if len(items) > 3 else "")
+    return out
 
 
 def _ban_reason(function: str, flags) -> str:
