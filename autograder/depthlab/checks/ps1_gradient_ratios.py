@@ -2,11 +2,15 @@
 elliptical bowl ``a*x**2 + b*y**2``.
 
 Cases are made from the test's seeded ``rng``; the reference runs on them in
-the grading process.  ``plot_descent`` is judged from the description of the
-Axes it drew on (:func:`judge_plot_descent`), against the path the case itself
-passed in.  ``contraction_factor`` and ``optimal_learning_rate`` are only
-called with ``a, b > 0``: the interface lists a ``ValueError`` for
-``max_stable_learning_rate`` alone, so only that one is tested for it.
+the grading process.  Each function's typical mistakes are wrong
+implementations registered with ``@mistake(hint)`` next to its cases (see
+:mod:`depthlab.checks.mistakes`); a ``diagnose_*`` is left only for messages
+about a shape, a type or a family of answers (off by one step).
+``plot_descent`` is judged from the description of the Axes it drew on, against
+the path the case itself passed in.  ``contraction_factor`` and
+``optimal_learning_rate`` are only called with ``a, b > 0``: the interface
+lists a ``ValueError`` for ``max_stable_learning_rate`` alone, so only that one
+is tested for it.
 """
 from __future__ import annotations
 
@@ -14,11 +18,16 @@ from typing import Optional
 
 import numpy as np
 
-from depthlab.judge.compare import judge_close, precheck, returned_given_axes
-from depthlab.judge.probe import DecodeError, decode
+from depthlab.checks import fixtures_ps1_gradient_ratios as fx
+from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.toolkit import (Drawing, as_array, contours_drawn, judge_drawing, path_hint, random_spd,
+                                     span)
+from depthlab.judge.compare import judge_close
 from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 
 NAME = "ps1_gradient_ratios"
+
+mistake = Catalogue(fx)
 
 
 # --------------------------------------------------------------------------- labels
@@ -90,28 +99,39 @@ def bowl_loss_cases(rng):
     return cases
 
 
+@mistake("a and b seem swapped: a multiplies x**2 and b multiplies y**2")
+def bowl_loss__swaps_a_and_b(w, a=1.0, b=4.0):
+    w = np.asarray(w, dtype=float)
+    return b * w[..., 0] ** 2 + a * w[..., 1] ** 2
+
+
+@mistake("the coordinates are not squared")
+def bowl_loss__forgets_square(w, a=1.0, b=4.0):
+    w = np.asarray(w, dtype=float)
+    return a * w[..., 0] + b * w[..., 1]
+
+
+@mistake("the result has a square root: the bowl is a*x**2 + b*y**2, not a distance")
+def bowl_loss__square_root(w, a=1.0, b=4.0):
+    w = np.asarray(w, dtype=float)
+    return np.sqrt(a * w[..., 0] ** 2 + b * w[..., 1] ** 2)
+
+
+@mistake("the default coefficients should be a=1.0, b=4.0")
+def bowl_loss__wrong_defaults(w, a=1.0, b=1.0):
+    w = np.asarray(w, dtype=float)
+    return a * w[..., 0] ** 2 + b * w[..., 1] ** 2
+
+
+@mistake("x, y = w takes the first two rows, not the two coordinates: use w[..., 0] and w[..., 1]")
+def bowl_loss__unpacks_rows(w, a=1.0, b=4.0):
+    x, y = np.asarray(w, dtype=float)
+    return a * x ** 2 + b * y ** 2
+
+
 def diagnose_bowl_loss(case, got, ref) -> Optional[str]:
-    w = np.asarray(case.args[0], dtype=float)
-    a, b = case.kwargs.get("a", 1.0), case.kwargs.get("b", 4.0)
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    x, y = w[..., 0], w[..., 1]
-    candidates = {
-        "a and b seem swapped: a multiplies x**2 and b multiplies y**2": b * x ** 2 + a * y ** 2,
-        "the coordinates are not squared": a * x + b * y,
-        "the result has a square root: the bowl is a*x**2 + b*y**2, not a distance": np.sqrt(a * x ** 2 + b * y ** 2),
-        "the default coefficients should be a=1.0, b=4.0": x ** 2 + y ** 2,
-    }
-    if w.ndim > 1 and w.shape[0] == 2:
-        rows = np.asarray(w[0], dtype=float), np.asarray(w[1], dtype=float)
-        candidates["x, y = w takes the first two rows, not the two coordinates: use w[..., 0] and w[..., 1]"] = \
-            a * rows[0] ** 2 + b * rows[1] ** 2
-    for hint, value in candidates.items():
-        if g.shape == np.shape(value) and np.allclose(g, value, rtol=1e-6, atol=1e-9):
-            return hint
-    if g.shape != np.shape(ref) and g.ndim == 0 and w.ndim > 1:
+    g = as_array(got)
+    if g is not None and g.ndim == 0 and np.ndim(ref) > 0:
         return "the result should hold one loss per point, shape w.shape[:-1]: do not sum over the points"
     return None
 
@@ -140,30 +160,27 @@ def bowl_grad_cases(rng):
     return cases
 
 
+@mistake("a and b seem swapped: the x component is 2*a*x")
+def bowl_grad__swaps_a_and_b(w, a=1.0, b=4.0):
+    w = np.asarray(w, dtype=float)
+    return 2 * w * np.array([b, a])
+
+
+@mistake("the default coefficients should be a=1.0, b=4.0")
+def bowl_grad__wrong_defaults(w, a=1.0, b=1.0):
+    w = np.asarray(w, dtype=float)
+    return 2 * w * np.array([a, b])
+
+
 def diagnose_bowl_grad(case, got, ref) -> Optional[str]:
-    w = np.asarray(case.args[0], dtype=float)
-    a, b = case.kwargs.get("a", 1.0), case.kwargs.get("b", 4.0)
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None
     ref = np.asarray(ref, dtype=float)
-    if g.shape == (2,) + ref.shape[:-1] and ref.ndim > 1:
+    g = as_array(got)
+    if g is not None and ref.ndim > 1 and g.shape == (2,) + ref.shape[:-1]:
         return "the two components are stacked along the first axis: stack them along the last one (np.stack(..., axis=-1))"
-    swapped = 2 * w * np.array([b, a])
-    if g.shape == ref.shape and np.allclose(g, swapped, rtol=1e-6, atol=1e-9):
-        return "a and b seem swapped: the x component is 2*a*x"
-    if g.shape == ref.shape and np.allclose(g, 2 * w, rtol=1e-6, atol=1e-9):
-        return "the default coefficients should be a=1.0, b=4.0"
     return None
 
 
 # --------------------------------------------------------------------------- gradient_descent
-
-def _spd(rng, d):
-    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
-    return (q * rng.uniform(0.5, 3.0, size=d)) @ q.T
-
 
 def gradient_descent_cases(rng):
     cases = [
@@ -186,7 +203,7 @@ def gradient_descent_cases(rng):
     cases.append(Case((Fixture("bowl_grad", {"a": a, "b": b}), w0, lr, 12),
                       label=f"{_bowl(a, b)}, w0={_vec(w0)}, lr={_num(lr)} above the stable limit, 12 steps"))
     for d in (1, 3, 5):
-        A, c = _spd(rng, d), rng.normal(size=d)
+        A, c = random_spd(rng, d), rng.normal(size=d)
         w0 = rng.normal(size=d) * 2
         lr = float(rng.uniform(0.05, 0.3))
         cases.append(Case((Fixture("quadratic_grad", {"A": A, "center": c}), w0, lr, 8),
@@ -198,33 +215,60 @@ def gradient_descent_cases(rng):
     return cases
 
 
+MISSES_START = "the path misses its start: path[0] must be w0"
+
+
+@mistake(MISSES_START)
+def gradient_descent__drops_start(grad_fn, w0, lr, n_steps):
+    """Records each point after its step: n_steps rows, without w0."""
+    w = np.array(w0, dtype=float)
+    path = []
+    for _ in range(n_steps):
+        w = w - lr * grad_fn(w)
+        path.append(w)
+    return np.array(path)
+
+
+@mistake(MISSES_START + ", and path[n_steps] the point after n_steps steps")
+def gradient_descent__misses_start(grad_fn, w0, lr, n_steps):
+    w = np.array(w0, dtype=float)
+    path = []
+    for _ in range(n_steps + 1):
+        w = w - lr * grad_fn(w)
+        path.append(w)
+    return np.array(path)
+
+
+@mistake("the path stops one step early: it needs n_steps + 1 rows")
+def gradient_descent__stops_one_step_early(grad_fn, w0, lr, n_steps):
+    path = [np.array(w0, dtype=float)]
+    for _ in range(n_steps - 1):
+        path.append(path[-1] - lr * grad_fn(path[-1]))
+    return np.array(path)
+
+
+@mistake("the step goes uphill: subtract lr * grad_fn(w)")
+def gradient_descent__goes_uphill(grad_fn, w0, lr, n_steps):
+    path = [np.array(w0, dtype=float)]
+    for _ in range(n_steps):
+        path.append(path[-1] + lr * grad_fn(path[-1]))
+    return np.array(path)
+
+
 def diagnose_gradient_descent(case, got, ref) -> Optional[str]:
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None
+    g = as_array(got)
     ref = np.asarray(ref, dtype=float)
     w0 = np.asarray(case.args[1], dtype=float)
+    if g is None:
+        return None
     if g.ndim == 1 and ref.shape[0] == 1 and g.shape == w0.shape:
         return "return the path as a 2-D array of shape (n_steps + 1, d), even for 0 steps"
-    if g.ndim != 2 or ref.ndim != 2:
-        return None
-    if g.shape[0] == ref.shape[0] - 1 and g.shape[1:] == ref.shape[1:]:
-        if np.allclose(g, ref[1:], rtol=1e-6, atol=1e-9):
-            return "the path misses its start: path[0] must be w0"
-        if np.allclose(g, ref[:-1], rtol=1e-6, atol=1e-9):
-            return "the path stops one step early: it needs n_steps + 1 rows"
-    if g.shape == ref.shape and g.shape[0] > 1 and np.allclose(g[:-1], ref[1:], rtol=1e-6, atol=1e-9):
-        return "the path misses its start: path[0] must be w0, and path[n_steps] the point after n_steps steps"
-    if g.shape[0] == ref.shape[0] + 1:
+    if g.ndim == 2 and ref.ndim == 2 and g.shape[0] == ref.shape[0] + 1:
         return "the path has one row too many: n_steps steps give n_steps + 1 points"
-    if g.shape == ref.shape and g.shape[0] > 2:
-        if np.allclose(g, g[-1], rtol=0, atol=0) and not np.allclose(ref, ref[-1]):
-            return ("every row is the same array: the path holds several references to one array that was "
-                    "updated in place; store w.copy(), or write w = w - lr * g")
-        if not np.allclose(g[1], ref[1], rtol=1e-6, atol=1e-9) and np.allclose(
-                g[1] - g[0], -(ref[1] - ref[0]), rtol=1e-6, atol=1e-9):
-            return "the step goes uphill: subtract lr * grad_fn(w)"
+    if g.shape == ref.shape and g.ndim == 2 and g.shape[0] > 2 and np.allclose(g, g[-1], rtol=0, atol=0) \
+            and not np.allclose(ref, ref[-1]):
+        return ("every row is the same array: the path holds several references to one array that was "
+                "updated in place; store w.copy(), or write w = w - lr * g")
     return None
 
 
@@ -323,7 +367,7 @@ def steps_to_converge_cases(rng):
                       {"tol": 1e-4}, label="the quartic sum(w**4), w0=(0.5, -0.25), lr=0.1, tol=0.0001"))
     cases.append(Case((loss4, grad4, np.array([np.nan, 1.0]), 0.1),
                       label="bowl a=1, b=4, a non-finite start w0=(nan, 1), lr=0.1"))
-    A, c = _spd(rng, 3), rng.normal(size=3)
+    A, c = random_spd(rng, 3), rng.normal(size=3)
     w0 = c + rng.normal(size=3)
     lr = float(0.8 / np.linalg.eigvalsh(A).max())
     cases.append(Case((Fixture("quadratic_loss", {"A": A, "center": c}), Fixture("quadratic_grad", {"A": A, "center": c}),
@@ -367,21 +411,6 @@ def diagnose_steps_to_converge(case, got, ref) -> Optional[str]:
 
 # --------------------------------------------------------------------------- direction_reversals
 
-def _reversal_variants(path, axis):
-    path = np.asarray(path, dtype=float)
-    out = {}
-    pos = np.sign(path[:, axis])
-    out["this counts sign changes of the positions; count sign changes of the steps "
-        "s_k = path[k+1, axis] - path[k, axis]"] = int(np.sum(pos[:-1] * pos[1:] < 0))
-    s = np.diff(path[:, axis])
-    out["a zero step is not a reversal: the condition is s_k * s_{k+1} < 0, strictly"] = int(np.sum(s[:-1] * s[1:] <= 0))
-    if path.ndim == 2 and path.shape[1] > 1 and axis < path.ndim:
-        s = np.diff(path, axis=axis)
-        out["`axis` picks one coordinate, the column path[:, axis]; its steps are differences of "
-            "consecutive rows, counted for that coordinate only"] = int(np.sum(s[:-1] * s[1:] < 0))
-    return out
-
-
 def direction_reversals_cases(rng):
     zigzag = _bowl_path(1.0, 4.0, [2.0, 1.0], 0.2, 8)
     cases = [
@@ -411,15 +440,28 @@ def direction_reversals_cases(rng):
     return cases
 
 
+@mistake("this counts sign changes of the positions; count sign changes of the steps "
+         "s_k = path[k+1, axis] - path[k, axis]")
+def direction_reversals__counts_position_sign_changes(path, axis):
+    x = np.asarray(path, dtype=float)[:, axis]
+    return int(np.sum(x[:-1] * x[1:] < 0))
+
+
+@mistake("a zero step is not a reversal: the condition is s_k * s_{k+1} < 0, strictly")
+def direction_reversals__counts_zero_steps(path, axis):
+    s = np.diff(np.asarray(path, dtype=float)[:, axis])
+    return int(np.sum(s[:-1] * s[1:] <= 0))
+
+
+@mistake("`axis` picks one coordinate, the column path[:, axis]; its steps are differences of "
+         "consecutive rows, counted for that coordinate only")
+def direction_reversals__uses_axis_as_numpy_axis(path, axis):
+    s = np.diff(np.asarray(path, dtype=float), axis=axis)
+    return int(np.sum(s[:-1] * s[1:] < 0))
+
+
 def diagnose_direction_reversals(case, got, ref) -> Optional[str]:
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return "return the count as an int"
-    for hint, value in _reversal_variants(case.args[0], case.args[1]).items():
-        if g == value and value != ref:
-            return hint
-    return None
+    return "return the count as an int" if as_array(got) is None else None
 
 
 # --------------------------------------------------------------------------- learning rates
@@ -439,23 +481,23 @@ def contraction_factor_cases(rng):
     return cases
 
 
-def diagnose_contraction_factor(case, got, ref) -> Optional[str]:
-    a, b, lr = (float(v) for v in case.args)
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return "return a single number"
-    variants = {
-        "the factor of a step can be negative (the iterate jumps across the minimum): take abs() of each":
-            max(1 - 2 * a * lr, 1 - 2 * b * lr),
-        "the slower direction decides the worst case: take the max, not the min":
-            min(abs(1 - 2 * a * lr), abs(1 - 2 * b * lr)),
-        "the gradient of a*x**2 is 2*a*x: the step factor is 1 - 2*a*lr": max(abs(1 - a * lr), abs(1 - b * lr)),
-    }
-    for hint, value in variants.items():
-        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
-            return hint
-    return None
+@mistake("the factor of a step can be negative (the iterate jumps across the minimum): take abs() of each")
+def contraction_factor__forgets_abs(a, b, lr):
+    return max(1 - 2 * a * lr, 1 - 2 * b * lr)
+
+
+@mistake("the slower direction decides the worst case: take the max, not the min")
+def contraction_factor__takes_min(a, b, lr):
+    return min(abs(1 - 2 * a * lr), abs(1 - 2 * b * lr))
+
+
+@mistake("the gradient of a*x**2 is 2*a*x: the step factor is 1 - 2*a*lr")
+def contraction_factor__forgets_factor_two(a, b, lr):
+    return max(abs(1 - a * lr), abs(1 - b * lr))
+
+
+def diagnose_single_number(case, got, ref) -> Optional[str]:
+    return "return a single number" if as_array(got) is None else None
 
 
 def _rate_cases(rng, public):
@@ -471,21 +513,19 @@ def optimal_learning_rate_cases(rng):
     return _rate_cases(rng, [(1.0, 4.0), (1.0, 1.0)])
 
 
-def diagnose_optimal_learning_rate(case, got, ref) -> Optional[str]:
-    a, b = (float(v) for v in case.args)
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return "return a single number"
-    variants = {
-        "the gradient of a*x**2 is 2*a*x, so the curvatures are 2a and 2b: 2 / (2a + 2b) = 1 / (a + b)": 2 / (a + b),
-        "1 / max(a, b) is the stability limit; the best rate balances both directions: 1 / (a + b)": 1 / max(a, b),
-        "1 / (2 max(a, b)) solves the steep direction in one step but leaves the flat one slow": 1 / (2 * max(a, b)),
-    }
-    for hint, value in variants.items():
-        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
-            return hint
-    return None
+@mistake("the gradient of a*x**2 is 2*a*x, so the curvatures are 2a and 2b: 2 / (2a + 2b) = 1 / (a + b)")
+def optimal_learning_rate__forgets_factor_two(a, b):
+    return 2.0 / (a + b)
+
+
+@mistake("1 / max(a, b) is the stability limit; the best rate balances both directions: 1 / (a + b)")
+def optimal_learning_rate__uses_stability_limit(a, b):
+    return 1.0 / max(a, b)
+
+
+@mistake("1 / (2 max(a, b)) solves the steep direction in one step but leaves the flat one slow")
+def optimal_learning_rate__solves_steep_direction(a, b):
+    return 1.0 / (2 * max(a, b))
 
 
 def max_stable_learning_rate_cases(rng):
@@ -496,20 +536,18 @@ def max_stable_learning_rate_cases(rng):
     return cases
 
 
-def diagnose_max_stable_learning_rate(case, got, ref) -> Optional[str]:
-    a, b = (float(v) for v in case.args)
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return "return a single number"
-    variants = {
-        "the steepest direction limits the rate: 1 / max(a, b), not 1 / min(a, b)": 1 / min(a, b),
-        "the gradient of b*y**2 is 2*b*y: the step factor 1 - 2*b*lr leaves (-1, 1) above lr = 1 / b": 2 / max(a, b),
-    }
-    for hint, value in variants.items():
-        if np.isclose(g, value, rtol=1e-6, atol=1e-9) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
-            return hint
-    return None
+@mistake("the steepest direction limits the rate: 1 / max(a, b), not 1 / min(a, b)")
+def max_stable_learning_rate__uses_min(a, b):
+    if a <= 0 or b <= 0:
+        raise ValueError("a and b must be positive")
+    return 1.0 / min(a, b)
+
+
+@mistake("the gradient of b*y**2 is 2*b*y: the step factor 1 - 2*b*lr leaves (-1, 1) above lr = 1 / b")
+def max_stable_learning_rate__forgets_factor_two(a, b):
+    if a <= 0 or b <= 0:
+        raise ValueError("a and b must be positive")
+    return 2.0 / max(a, b)
 
 
 # --------------------------------------------------------------------------- plot_descent
@@ -534,134 +572,75 @@ def plot_descent_cases(rng):
     return cases
 
 
-_NO_LINESTYLE = ("None", "none", "", " ")
+def _path_and_scale(case):
+    path = np.asarray(case.args[1], dtype=float)
+    return path, max(float(np.max(np.abs(path))), 1e-3)
 
 
-def _decoded(data):
-    try:
-        return np.asarray(decode(data), dtype=float).ravel()
-    except (DecodeError, TypeError, ValueError, KeyError):
-        return np.zeros(0)
-
-
-def _lines(desc) -> list[dict]:
-    out = []
-    for line in desc.get("lines") or []:
-        if not isinstance(line, dict) or not line.get("visible", True):
-            continue
-        out.append({"x": _decoded(line.get("x")), "y": _decoded(line.get("y")),
-                    "marker": line.get("marker"), "linestyle": str(line.get("linestyle"))})
-    return out
-
-
-def _point_sets(desc) -> list[np.ndarray]:
-    """Offsets of the scatter-like collections (contour sets excluded: they report (0, 0))."""
-    out = []
-    for coll in desc.get("collections") or []:
-        if not isinstance(coll, dict) or "Contour" in str(coll.get("type", "")):
-            continue
-        try:
-            pts = np.asarray(decode(coll.get("offsets")), dtype=float)
-        except (DecodeError, TypeError, ValueError, KeyError):
-            continue
-        if pts.ndim == 2 and pts.shape[1] == 2:
-            out.append(pts)
-    return out
-
-
-def _same(x, y, xs, ys, scale) -> bool:
-    return (x.shape == xs.shape and y.shape == ys.shape
-            and np.allclose(x, xs, rtol=1e-9, atol=1e-12 * scale)
-            and np.allclose(y, ys, rtol=1e-9, atol=1e-12 * scale))
-
-
-def _path_problem(lines, points, path, scale) -> Optional[Verdict]:
-    """Is the path drawn as a line with markers?  None when it is."""
-    px, py = path[:, 0], path[:, 1]
-    exact = [ln for ln in lines if _same(ln["x"], ln["y"], px, py, scale)]
+def path_drawn_with_markers(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    """The path is a line with markers (or a line and a scatter of the same points)."""
+    path, _ = _path_and_scale(case)
+    exact = drawing.following(path)
     if not exact:
-        hint = "plot x = path[:, 0] against y = path[:, 1], every point from path[0] on"
-        for ln in lines:
-            if _same(ln["x"], ln["y"], py, px, scale):
-                hint = "x and y are swapped: path[:, 0] goes on the horizontal axis, path[:, 1] on the vertical"
-            elif len(path) > 1 and _same(ln["x"], ln["y"], px[1:], py[1:], scale):
-                hint = "the line misses the starting point path[0]"
-            elif len(path) > 1 and _same(ln["x"], ln["y"], px[:-1], py[:-1], scale):
-                hint = "the line misses the last point of the path"
-            elif ln["x"].shape == ln["y"].shape == px.shape and np.allclose(ln["x"], np.arange(len(path))) \
-                    and (np.allclose(ln["y"], px) or np.allclose(ln["y"], py)):
-                hint = "ax.plot(path) draws each coordinate against the step number: plot path[:, 0] against path[:, 1]"
-        return Verdict(False, f"no line on the Axes has the path's {len(path)} points as its data", hint)
-    scattered = any(_same(p[:, 0], p[:, 1], px, py, scale) for p in points)
-    if not any(ln["marker"] for ln in exact) and not scattered:
+        return Verdict(False, f"no line on the Axes has the path's {len(path)} points as its data",
+                       path_hint(drawing.lines, path)
+                       or "plot x = path[:, 0] against y = path[:, 1], every point from path[0] on")
+    if not any(ln.marker for ln in exact) and not drawing.following(path, drawing.points):
         return Verdict(False, "the path is drawn without markers",
                        "mark every iterate, e.g. ax.plot(path[:, 0], path[:, 1], 'o-')")
-    if not any(ln["linestyle"] not in _NO_LINESTYLE for ln in exact):
+    if not any(ln.joined for ln in exact):
         return Verdict(False, "the path's points are not joined by a line",
                        "draw the path as a line with markers, e.g. 'o-'")
     return None
 
 
-def _minimum_marked(lines, points, path, scale) -> bool:
-    tol = 1e-9 * scale
-    px, py = path[:, 0], path[:, 1]
-    for ln in lines:
-        if ln["marker"] and ln["x"].size and ln["x"].shape == ln["y"].shape \
-                and not _same(ln["x"], ln["y"], px, py, scale):
-            if np.any((np.abs(ln["x"]) <= tol) & (np.abs(ln["y"]) <= tol)):
-                return True
-    for p in points:
-        if not _same(p[:, 0], p[:, 1], px, py, scale) and np.any(np.all(np.abs(p) <= tol, axis=1)):
-            return True
-    return False
-
-
-def _covers(lim, low, high, scale) -> bool:
-    try:
-        lo, hi = sorted(float(v) for v in lim)
-    except (TypeError, ValueError):
-        return False
+def limits_cover_path_and_minimum(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    path, scale = _path_and_scale(case)
     slack = 1e-9 * scale
-    return lo <= low + slack and hi >= high - slack
+    for lim, column in ((drawing.xlim, path[:, 0]), (drawing.ylim, path[:, 1])):
+        shown = span(lim)
+        if shown is None or shown[0] > min(column.min(), 0.0) + slack or shown[1] < max(column.max(), 0.0) - slack:
+            return Verdict(False, f"the axes limits x {drawing.xlim}, y {drawing.ylim} cut off part of "
+                                  "the path or the minimum",
+                           "let the grid of the contour plot and the limits cover the whole path and (0, 0)")
+    return None
 
 
-def judge_plot_descent(test, case, got, ref) -> Verdict:
-    """Judge the drawing against the case's own path: contours, the path as a line
-    with markers, the minimum marked, limits covering both, equal aspect, labels
-    and title, and ``ax`` returned."""
-    failed = precheck(got, ref)
-    if failed:
-        return failed
-    desc = got.axes
-    if not isinstance(desc, dict) or "error" in desc:
-        return Verdict(False, "the Axes it drew on could not be inspected")
-    path = np.asarray(case.args[1], dtype=float)
-    scale = max(float(np.max(np.abs(path))), 1e-3)
-    lines, points = _lines(desc), _point_sets(desc)
-    verdict = _path_problem(lines, points, path, scale)
-    if verdict is not None:
-        return verdict
-    if not desc.get("contour_sets"):
-        return Verdict(False, "there are no contour lines of the bowl",
-                       "evaluate the loss on a grid (np.meshgrid) that covers the path and draw ax.contour(X, Y, Z)")
-    if not (_covers(desc.get("xlim"), min(path[:, 0].min(), 0.0), max(path[:, 0].max(), 0.0), scale)
-            and _covers(desc.get("ylim"), min(path[:, 1].min(), 0.0), max(path[:, 1].max(), 0.0), scale)):
-        return Verdict(False, f"the axes limits x {desc.get('xlim')}, y {desc.get('ylim')} cut off part of "
-                              "the path or the minimum",
-                       "let the grid of the contour plot and the limits cover the whole path and (0, 0)")
-    if not _minimum_marked(lines, points, path, scale):
-        return Verdict(False, "the minimum (0, 0) is not marked",
-                       "mark it with a marker of its own, e.g. ax.plot(0, 0, '*') or ax.scatter(0, 0)")
-    aspect = desc.get("aspect")
-    if not (aspect == "equal" or (isinstance(aspect, (int, float)) and abs(float(aspect) - 1.0) < 1e-9)):
-        return Verdict(False, f"the aspect is {aspect!r}, expected equal",
-                       "ax.set_aspect('equal'), so that circles look round and the zig-zag is not distorted")
-    missing = [what for what, key in (("an x label", "xlabel"), ("a y label", "ylabel"), ("a title", "title"))
-               if not str(desc.get(key) or "").strip()]
+def minimum_marked(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    """A marker at (0, 0) other than the path's own."""
+    path, scale = _path_and_scale(case)
+    tol = 1e-9 * scale
+    if any(np.any((np.abs(m.x) <= tol) & (np.abs(m.y) <= tol))
+           for m in drawing.marks() if not m.follows(path[:, 0], path[:, 1])):
+        return None
+    return Verdict(False, "the minimum (0, 0) is not marked",
+                   "mark it with a marker of its own, e.g. ax.plot(0, 0, '*') or ax.scatter(0, 0)")
+
+
+def equal_aspect(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    aspect = drawing.aspect
+    if aspect == "equal" or (isinstance(aspect, (int, float)) and abs(float(aspect) - 1.0) < 1e-9):
+        return None
+    return Verdict(False, f"the aspect is {aspect!r}, expected equal",
+                   "ax.set_aspect('equal'), so that circles look round and the zig-zag is not distorted")
+
+
+def labelled(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    missing = [what for what, text in (("x label", drawing.xlabel), ("y label", drawing.ylabel),
+                                       ("title", drawing.title)) if not text.strip()]
     if missing:
-        return Verdict(False, "the plot has no " + " and no ".join(w.split(" ", 1)[1] for w in missing),
+        return Verdict(False, "the plot has no " + " and no ".join(missing),
                        "use ax.set_xlabel, ax.set_ylabel and ax.set_title")
-    return returned_given_axes(got.value) or Verdict(True)
+    return None
+
+
+#: contour lines, the path as a line with markers, limits covering both, the minimum
+#: marked, equal aspect, axis labels and a title, and ``ax`` returned
+judge_plot_descent = judge_drawing(
+    path_drawn_with_markers,
+    contours_drawn("the bowl", "evaluate the loss on a grid (np.meshgrid) that covers the path and draw "
+                               "ax.contour(X, Y, Z)"),
+    limits_cover_path_and_minimum, minimum_marked, equal_aspect, labelled)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -671,16 +650,22 @@ SPEC = AssignmentSpec(
     reference_module="solutions.ps1_gradient_ratios",
     fixture_module="depthlab.checks.fixtures_ps1_gradient_ratios",
     tests=(
-        FunctionTest("bowl_loss", 2, bowl_loss_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_loss),
-        FunctionTest("bowl_grad", 2, bowl_grad_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_grad),
-        FunctionTest("gradient_descent", 3, gradient_descent_cases, diagnose=diagnose_gradient_descent),
+        FunctionTest("bowl_loss", 2, bowl_loss_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_loss,
+                     mistakes=mistake.of("bowl_loss")),
+        FunctionTest("bowl_grad", 2, bowl_grad_cases, judge=_with_batch_hint, diagnose=diagnose_bowl_grad,
+                     mistakes=mistake.of("bowl_grad")),
+        FunctionTest("gradient_descent", 3, gradient_descent_cases, diagnose=diagnose_gradient_descent,
+                     mistakes=mistake.of("gradient_descent")),
         FunctionTest("steps_to_converge", 4, steps_to_converge_cases, judge=judge_steps_to_converge,
                      diagnose=diagnose_steps_to_converge),
-        FunctionTest("direction_reversals", 3, direction_reversals_cases, diagnose=diagnose_direction_reversals),
-        FunctionTest("contraction_factor", 2, contraction_factor_cases, diagnose=diagnose_contraction_factor),
-        FunctionTest("optimal_learning_rate", 1, optimal_learning_rate_cases, diagnose=diagnose_optimal_learning_rate),
-        FunctionTest("max_stable_learning_rate", 2, max_stable_learning_rate_cases,
-                     diagnose=diagnose_max_stable_learning_rate),
+        FunctionTest("direction_reversals", 3, direction_reversals_cases, diagnose=diagnose_direction_reversals,
+                     mistakes=mistake.of("direction_reversals")),
+        FunctionTest("contraction_factor", 2, contraction_factor_cases, diagnose=diagnose_single_number,
+                     mistakes=mistake.of("contraction_factor")),
+        FunctionTest("optimal_learning_rate", 1, optimal_learning_rate_cases, diagnose=diagnose_single_number,
+                     mistakes=mistake.of("optimal_learning_rate")),
+        FunctionTest("max_stable_learning_rate", 2, max_stable_learning_rate_cases, diagnose=diagnose_single_number,
+                     mistakes=mistake.of("max_stable_learning_rate")),
         FunctionTest("plot_descent", 3, plot_descent_cases, judge=judge_plot_descent),
     ),
 )

@@ -1,16 +1,20 @@
-"""What the check modules share: value comparisons, random problems and fixtures.
+"""What the check modules share: value comparisons, fixtures, random problems and
+one judge for the drawings of plotting functions.
 
 Everything here runs in the grading process on decoded values, never trusting
 more of what a student returned than its value.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable, Optional
 
 import numpy as np
 
-from depthlab.judge.spec import Fixture
+from depthlab.judge.compare import precheck, returned_given_axes
+from depthlab.judge.probe import DecodeError, decode
+from depthlab.judge.spec import Case, Fixture, Verdict
 
 
 # --------------------------------------------------------------------------- values
@@ -54,3 +58,140 @@ def builder(module: ModuleType) -> Callable[[str, dict], Callable]:
 def build(module: ModuleType, fixture: Fixture) -> Callable:
     """The callable a Fixture stands for, built here from the assignment's fixture module."""
     return builder(module)(fixture.name, fixture.params)
+
+
+# --------------------------------------------------------------------------- random problems
+
+def random_spd(rng: np.random.Generator, d: int, low: float = 0.5, high: float = 3.0) -> np.ndarray:
+    """A random symmetric positive definite ``d x d`` matrix whose eigenvalues
+    spread over ``[low, high]``, both ends included (for ``d >= 2``)."""
+    Q = np.linalg.qr(rng.normal(size=(d, d)))[0]
+    eig = np.sort(rng.uniform(low, high, size=d))
+    eig[0], eig[-1] = low, high
+    return (Q * eig) @ Q.T
+
+
+# --------------------------------------------------------------------------- drawings
+
+def _floats(data: Any) -> np.ndarray:
+    """A flat float array from the probe's encoding; empty when it is not one."""
+    try:
+        return np.asarray(decode(data), dtype=float).ravel()
+    except (DecodeError, TypeError, ValueError, KeyError):
+        return np.zeros(0)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One visible line on the Axes: its data, marker, line style and label."""
+
+    x: np.ndarray
+    y: np.ndarray
+    marker: Optional[str] = None
+    linestyle: str = "-"
+    label: str = ""
+
+    def follows(self, xs: np.ndarray, ys: np.ndarray) -> bool:
+        """Whether the line's data is ``(xs, ys)``, point for point."""
+        scale = max(float(np.max(np.abs(np.concatenate([xs, ys])))) if xs.size else 0.0, 1e-3)
+        return (self.x.shape == xs.shape and self.y.shape == ys.shape
+                and np.allclose(self.x, xs, rtol=1e-9, atol=1e-12 * scale)
+                and np.allclose(self.y, ys, rtol=1e-9, atol=1e-12 * scale))
+
+    @property
+    def joined(self) -> bool:
+        return self.linestyle not in ("None", "none", "", " ")
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What a plotting function drew, decoded from the probe's description of its Axes."""
+
+    lines: tuple = ()          # visible Lines
+    points: tuple = ()         # each scatter-like collection, as a Line of markers
+    contour_sets: int = 0
+    legend: Optional[list] = None
+    aspect: Any = None
+    xlim: Any = None
+    ylim: Any = None
+    title: str = ""
+    xlabel: str = ""
+    ylabel: str = ""
+
+    @classmethod
+    def of(cls, desc: dict) -> "Drawing":
+        lines = tuple(Line(_floats(ln.get("x")), _floats(ln.get("y")), ln.get("marker"),
+                           str(ln.get("linestyle")), str(ln.get("label")))
+                      for ln in desc.get("lines") or [] if isinstance(ln, dict) and ln.get("visible", True))
+        points = []
+        for coll in desc.get("collections") or []:
+            if not isinstance(coll, dict) or "Contour" in str(coll.get("type", "")):
+                continue          # contour sets report an offset of (0, 0)
+            try:
+                pts = np.asarray(decode(coll.get("offsets")), dtype=float)
+            except (DecodeError, TypeError, ValueError, KeyError):
+                continue
+            if pts.ndim == 2 and pts.shape[1] == 2:
+                points.append(Line(pts[:, 0], pts[:, 1], marker="o", linestyle="None", label=str(coll.get("label"))))
+        return cls(lines, tuple(points), int(desc.get("contour_sets") or 0), desc.get("legend"),
+                   desc.get("aspect"), desc.get("xlim"), desc.get("ylim"), str(desc.get("title") or ""),
+                   str(desc.get("xlabel") or ""), str(desc.get("ylabel") or ""))
+
+    def following(self, path: np.ndarray, lines: Optional[tuple] = None) -> list:
+        """The lines (of ``lines``, default all) whose data is the path ``(path[:, 0], path[:, 1])``."""
+        return [ln for ln in (self.lines if lines is None else lines) if ln.follows(path[:, 0], path[:, 1])]
+
+    def marks(self) -> list:
+        """The lines with markers and the scatters."""
+        return [ln for ln in self.lines if ln.marker and ln.x.size and ln.x.shape == ln.y.shape] + list(self.points)
+
+
+def path_hint(lines, path: np.ndarray) -> str:
+    """What a line drawn instead of ``path`` does wrong, or "" when none looks like it."""
+    px, py = path[:, 0], path[:, 1]
+    steps = np.arange(len(path), dtype=float)
+    for ln in lines:
+        if ln.follows(py, px):
+            return "x and y are swapped: path[:, 0] goes on the horizontal axis, path[:, 1] on the vertical"
+        if len(path) > 1 and (ln.follows(steps, px) or ln.follows(steps, py)):
+            return "ax.plot(path) draws each coordinate against the step number: plot path[:, 0] against path[:, 1]"
+        if len(path) > 1 and ln.follows(px[1:], py[1:]):
+            return "the line misses the starting point path[0]"
+        if len(path) > 1 and ln.follows(px[:-1], py[:-1]):
+            return "the line misses the last point of the path"
+    return ""
+
+
+def span(lim: Any) -> Optional[tuple]:
+    """Axes limits as (low, high), or None when they cannot be read."""
+    try:
+        lo, hi = sorted(float(v) for v in lim)
+    except (TypeError, ValueError):
+        return None
+    return lo, hi
+
+
+def contours_drawn(what: str, hint: str) -> Callable:
+    """A drawing check: the Axes hold contour lines (of ``what``)."""
+    def check(drawing: Drawing, case: Case) -> Optional[Verdict]:
+        return None if drawing.contour_sets else Verdict(False, f"there are no contour lines of {what}", hint)
+    return check
+
+
+def judge_drawing(*checks: Callable) -> Callable:
+    """One judge for plotting functions: the call returned and changed no input, its Axes
+    could be described, every ``check(drawing, case) -> Verdict | None`` passes (the
+    first failing one is the verdict), and the Axes it was given is returned."""
+    def judge(test, case: Case, got, ref) -> Verdict:
+        failed = precheck(got, ref)
+        if failed:
+            return failed
+        if not isinstance(got.axes, dict) or "error" in got.axes:
+            return Verdict(False, "the Axes it drew on could not be inspected")
+        drawing = Drawing.of(got.axes)
+        for check in checks:
+            verdict = check(drawing, case)
+            if verdict is not None:
+                return verdict
+        return returned_given_axes(got.value) or Verdict(True)
+    return judge
