@@ -18,7 +18,7 @@ import numpy as np
 
 from depthlab.checks import fixtures_ps2_vanishing_gradients as fx
 from depthlab.checks.mistakes import Catalogue
-from depthlab.checks.toolkit import has_nan, same, shape
+from depthlab.checks.toolkit import has_nan, integers, same, shape
 from depthlab.judge.compare import judge_close
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 # the reference's graded functions, by the names the wrong implementations below call
@@ -409,7 +409,7 @@ def diagnose_numerical_gradient(case, got, expected):
     x = np.asarray(case.args[1])
     if shape(got) != x.shape:
         return f"the gradient has the shape of x, {x.shape}: perturb one entry at a time, for any shape"
-    if x.dtype.kind in "iu":
+    if integers(x):
         return ("x holds integers, and an integer array rounds x + eps back to an integer: "
                 "perturb a float copy, np.array(x, dtype=float)")
     return None

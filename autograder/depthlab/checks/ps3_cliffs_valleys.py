@@ -10,10 +10,14 @@ typical mistakes land far outside the tolerance: learning rates different from
 and below the gradient's norm, losses with large third derivatives (one-sided
 differences), indefinite Hessians and directions of negative curvature.
 
-Each ``diagnose_*`` recomputes here, with the fixture functions, what a
-typical wrong implementation returns and names the mistake when the student's
-value matches it.  ``plot_paths`` has a judge of its own that reads the
-description of the Axes and compares its lines with the case's own paths.
+Each function's typical mistakes are wrong implementations registered with
+``@mistake(hint)`` next to its cases (see :mod:`depthlab.checks.mistakes`): the
+default judge runs them here, with the fixture functions, and names the one
+the student's value matches.  A ``diagnose_*`` is left for messages about a
+shape, an input type, a nan or a property no single wrong implementation
+stands for (a Hessian that is not symmetric, a vector that turned).
+``plot_paths`` is judged from the description of the Axes against the case's
+own paths and extent.
 """
 from __future__ import annotations
 
@@ -22,62 +26,27 @@ from typing import Optional
 import numpy as np
 
 from depthlab.checks import fixtures_ps3_cliffs_valleys as fx
-from depthlab.judge.compare import fmt, precheck, returned_given_axes
-from depthlab.judge.probe import DecodeError, decode
+from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.toolkit import (Drawing, as_array, contours_drawn, has_nan, integers, judge_drawing, path_hint,
+                                     random_spd, span)
+from depthlab.judge.compare import fmt
 from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
-from solutions import ps3_cliffs_valleys as ref
+# the reference's graded function the wrong implementations below call by name
+# (in a student's notebook, the student's own)
+from solutions.ps3_cliffs_valleys import clip_by_norm
 
 NAME = "ps3_cliffs_valleys"
 
 #: the cliff of the notebook (the fixture's defaults), spelled out in labels
 CLIFF = {"slope": 10.0, "width": 1.0, "sharpness": 8.0, "bowl": 0.05, "center": 1.7, "skew": 0.3, "ycurv": 1.0}
 
-
-def build(fixture: Fixture):
-    """The callable a Fixture stands for, built here from the fixture module."""
-    return getattr(fx, "make_" + fixture.name)(**fixture.params)
-
-
-def _same(got, expected, rtol=1e-6, atol=1e-9) -> bool:
-    """Whether ``got`` equals a recomputed (wrong) answer: same shape, close values."""
-    try:
-        g = np.asarray(got, dtype=float)
-        e = np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol))
-
-
-def _array(value) -> Optional[np.ndarray]:
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _integers(value) -> bool:
-    """Whether an input is made of integers (a list of ints or an integer array)."""
-    return np.asarray(value).dtype.kind in "iub"
-
-
 INTEGER_START = ("w0 holds integers: an integer array cannot hold the fractional steps "
                  "(w -= ... raises or truncates); start from a float copy, np.array(w0, dtype=float)")
 
-
-def _has_nan(value) -> bool:
-    arr = _array(value)
-    return arr is not None and bool(np.isnan(arr).any())
+mistake = Catalogue(fx)
 
 
 # --------------------------------------------------------------------------- random problems
-
-def _random_spd(rng, d, low=0.5, high=3.0):
-    """A symmetric matrix with eigenvalues spread over [low, high]."""
-    Q = np.linalg.qr(rng.normal(size=(d, d)))[0]
-    eig = np.sort(rng.uniform(low, high, size=d))
-    eig[0], eig[-1] = low, high
-    return (Q * eig) @ Q.T
-
 
 def _random_indefinite(rng, d, low=0.5, high=4.0):
     """A symmetric matrix with eigenvalues of both signs, all of size >= low."""
@@ -87,7 +56,7 @@ def _random_indefinite(rng, d, low=0.5, high=4.0):
 
 
 def _quadratic(rng, d, low=0.5, high=3.0, indefinite=False):
-    A = _random_indefinite(rng, d, low, high) if indefinite else _random_spd(rng, d, low, high)
+    A = _random_indefinite(rng, d, low, high) if indefinite else random_spd(rng, d, low, high)
     return {"A": A, "m": rng.normal(size=d)}
 
 
@@ -142,23 +111,42 @@ def clip_by_norm_cases(rng):
     return cases
 
 
+@mistake("np.clip limits each component separately, which turns the vector; scale the whole "
+         "vector by max_norm / norm(g) so that its direction stays")
+def clip_by_norm__clips_each_component(g, max_norm):
+    if max_norm <= 0:
+        raise ValueError("max_norm must be positive")
+    return np.clip(np.asarray(g, dtype=float), -max_norm, max_norm)
+
+
+@mistake("g is already no longer than max_norm and must come back unchanged: "
+         "only longer vectors are scaled down (the factor is min(1, max_norm / norm(g)))")
+def clip_by_norm__always_rescales(g, max_norm):
+    if max_norm <= 0:
+        raise ValueError("max_norm must be positive")
+    g = np.asarray(g, dtype=float)
+    norm = np.linalg.norm(g)
+    if norm == 0:
+        return g.copy()
+    return g * (max_norm / norm)
+
+
+@mistake("g is longer than max_norm: scale it by max_norm / norm(g)")
+def clip_by_norm__never_clips(g, max_norm):
+    if max_norm <= 0:
+        raise ValueError("max_norm must be positive")
+    return np.array(g, dtype=float)
+
+
 def diagnose_clip_by_norm(case, got, expected):
     g = np.asarray(case.args[0], dtype=float)
     max_norm = float(case.args[1])
     n = float(np.linalg.norm(g))
-    arr = _array(got)
+    arr = as_array(got)
     if arr is None or arr.shape != g.shape:
         return None
-    if _has_nan(arr):
+    if has_nan(arr):
         return "the zero vector has norm 0 and no direction: return it unchanged instead of dividing by its norm"
-    if n > max_norm and _same(arr, np.clip(g, -max_norm, max_norm)):
-        return ("np.clip limits each component separately, which turns the vector; scale the whole "
-                "vector by max_norm / norm(g) so that its direction stays")
-    if 0 < n <= max_norm and np.isclose(np.linalg.norm(arr), max_norm, rtol=1e-6):
-        return ("g is already no longer than max_norm and must come back unchanged: "
-                "only longer vectors are scaled down (the factor is min(1, max_norm / norm(g)))")
-    if n > max_norm and _same(arr, g):
-        return "g is longer than max_norm: scale it by max_norm / norm(g)"
     if n > 0 and np.linalg.norm(arr) > 0:
         cosine = float(arr @ g / (np.linalg.norm(arr) * n))
         if cosine > 1 - 1e-9:
@@ -208,36 +196,50 @@ def gd_clipped_cases(rng):
     return cases
 
 
-def _descent(grad, w0, lr, n_steps, step):
-    """A path of fixed-step descent whose update is ``step(w, g, lr)``."""
+@mistake("the gradients are not clipped: pass each one through clip_by_norm before the step")
+def gd_clipped__never_clips(grad_fn, w0, lr, n_steps, max_norm):
     w = np.array(w0, dtype=float)
     path = [w.copy()]
     for _ in range(n_steps):
-        w = step(w, np.asarray(grad(w), dtype=float), lr)
+        w = w - lr * grad_fn(w)
         path.append(w.copy())
     return np.array(path)
 
 
-def diagnose_gd_clipped(case, got, expected):
-    fixture, w0, lr, n_steps, max_norm = case.args
-    grad = build(fixture)
-    expected = np.asarray(expected)
-    if n_steps > 0 and _same(got, expected[1:]):
-        return "the path starts with path[0] = w0 and has n_steps + 1 rows"
-    if _integers(w0):
-        return INTEGER_START
-    wrong = {
-        "the gradients are not clipped: pass each one through clip_by_norm before the step":
-            lambda w, g, lr: w - lr * g,
-        "clip the gradient, then multiply by lr: clipping lr * grad limits the step to max_norm "
-        "instead of lr * max_norm": lambda w, g, lr: w - ref.clip_by_norm(lr * g, max_norm),
-        "clip the norm of the whole gradient with clip_by_norm, not each component (np.clip)":
-            lambda w, g, lr: w - lr * np.clip(g, -max_norm, max_norm),
-    }
-    for hint, step in wrong.items():
-        if _same(got, _descent(grad, w0, lr, n_steps, step)):
-            return hint
-    return None
+@mistake("clip the gradient, then multiply by lr: clipping lr * grad limits the step to max_norm "
+         "instead of lr * max_norm")
+def gd_clipped__clips_the_step(grad_fn, w0, lr, n_steps, max_norm):
+    w = np.array(w0, dtype=float)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        w = w - clip_by_norm(lr * grad_fn(w), max_norm)
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("clip the norm of the whole gradient with clip_by_norm, not each component (np.clip)")
+def gd_clipped__componentwise_clip(grad_fn, w0, lr, n_steps, max_norm):
+    w = np.array(w0, dtype=float)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        w = w - lr * np.clip(grad_fn(w), -max_norm, max_norm)
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("the path starts with path[0] = w0 and has n_steps + 1 rows")
+def gd_clipped__misses_start(grad_fn, w0, lr, n_steps, max_norm):
+    w = np.array(w0, dtype=float)
+    path = []
+    for _ in range(n_steps):
+        w = w - lr * clip_by_norm(grad_fn(w), max_norm)
+        path.append(w.copy())
+    return np.array(path)
+
+
+def diagnose_descent(case, got, expected):
+    """For gd_clipped and momentum_descent: an integer start."""
+    return INTEGER_START if integers(case.args[1]) else None
 
 
 # --------------------------------------------------------------------------- momentum_descent
@@ -276,45 +278,77 @@ def momentum_descent_cases(rng):
     return cases
 
 
-def _momentum_variants(grad, w0, lr, beta, n_steps):
-    """Paths of typical wrong momentum updates, keyed by the hint that names them."""
-    def run(update):
-        w = np.array(w0, dtype=float)
+@mistake("the path climbs: the velocity update subtracts lr * grad, v = beta * v - lr * grad")
+def momentum_descent__adds_gradient(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        v = beta * v + lr * grad_fn(w)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("the gradient is taken at w_k itself, not at a look-ahead point w_k + beta * v_k (that is Nesterov's method)")
+def momentum_descent__nesterov_look_ahead(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        v = beta * v - lr * grad_fn(w + beta * v)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("update the velocity first, then move by the new velocity: w_{k+1} = w_k + v_{k+1}")
+def momentum_descent__moves_before_velocity_update(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        g = grad_fn(w)
+        w = w + v
+        v = beta * v - lr * g
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("there is no (1 - beta) factor: v_{k+1} = beta * v_k - lr * grad(w_k)")
+def momentum_descent__damped_average(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        v = beta * v - (1 - beta) * lr * grad_fn(w)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path)
+
+
+@mistake("beta has no effect: the velocity v_k must carry over from step to step")
+def momentum_descent__velocity_reset(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    path = [w.copy()]
+    for _ in range(n_steps):
         v = np.zeros_like(w)
-        path = [w.copy()]
-        for _ in range(n_steps):
-            w, v = update(w, v)
-            path.append(w.copy())
-        return np.array(path)
-
-    def g(w):
-        return np.asarray(grad(w), dtype=float)
-
-    return {
-        "the path climbs: the velocity update subtracts lr * grad, v = beta * v - lr * grad":
-            run(lambda w, v: (w + (beta * v + lr * g(w)), beta * v + lr * g(w))),
-        "the gradient is taken at w_k itself, not at a look-ahead point w_k + beta * v_k (that is Nesterov's method)":
-            run(lambda w, v: (w + (beta * v - lr * g(w + beta * v)), beta * v - lr * g(w + beta * v))),
-        "update the velocity first, then move by the new velocity: w_{k+1} = w_k + v_{k+1}":
-            run(lambda w, v: (w + v, beta * v - lr * g(w))),
-        "there is no (1 - beta) factor: v_{k+1} = beta * v_k - lr * grad(w_k)":
-            run(lambda w, v: (w + (beta * v - (1 - beta) * lr * g(w)), beta * v - (1 - beta) * lr * g(w))),
-        "beta has no effect: the velocity v_k must carry over from step to step":
-            run(lambda w, v: (w - lr * g(w), v)),
-    }
+        v = beta * v - lr * grad_fn(w)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path)
 
 
-def diagnose_momentum_descent(case, got, expected):
-    fixture, w0, lr, beta, n_steps = case.args
-    expected = np.asarray(expected)
-    if n_steps > 0 and _same(got, expected[1:]):
-        return "the path starts with path[0] = w0 and has n_steps + 1 rows"
-    if _integers(w0):
-        return INTEGER_START
-    for hint, path in _momentum_variants(build(fixture), w0, lr, beta, n_steps).items():
-        if _same(got, path):
-            return hint
-    return None
+@mistake("the path starts with path[0] = w0 and has n_steps + 1 rows")
+def momentum_descent__misses_start(grad_fn, w0, lr, beta, n_steps):
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = []
+    for _ in range(n_steps):
+        v = beta * v - lr * grad_fn(w)
+        w = w + v
+        path.append(w.copy())
+    return np.array(path).reshape(n_steps, w.size)
 
 
 # --------------------------------------------------------------------------- numerical_hessian
@@ -348,33 +382,33 @@ def numerical_hessian_cases(rng):
     return cases
 
 
-def _forward_hessian(f, w, eps):
-    w = np.asarray(w, dtype=float)
+@mistake("one-sided (forward) differences are off by about eps * f''' ; use central differences "
+         "with points on both sides, w + eps and w - eps")
+def numerical_hessian__forward_differences(f, w, eps=1e-4):
+    w = np.array(w, dtype=float)
     d = w.size
     E = eps * np.eye(d)
-    f0 = float(f(w))
-    return np.array([[(float(f(w + E[i] + E[j])) - float(f(w + E[i])) - float(f(w + E[j])) + f0) / eps**2
-                      for j in range(d)] for i in range(d)])
+    f0 = f(w)
+    H = np.empty((d, d))
+    for i in range(d):
+        for j in range(d):
+            H[i, j] = (f(w + E[i] + E[j]) - f(w + E[i]) - f(w + E[j]) + f0) / eps**2
+    return H
 
 
 def diagnose_numerical_hessian(case, got, expected):
     fixture, w = case.args
-    eps = float(case.kwargs.get("eps", 1e-4))
-    arr = _array(got)
+    arr = as_array(got)
     expected = np.asarray(expected, dtype=float)
     if arr is None or arr.shape != expected.shape:
         return f"the Hessian of a function of {expected.shape[0]} variables has shape {expected.shape}"
-    f = build(fixture)
     scale = max(float(np.max(np.abs(expected))), 1.0)
-    if _integers(w):
+    if integers(w):
         return ("w holds integers, and an integer array rounds w + eps back to an integer: "
                 "perturb a float copy, np.array(w, dtype=float)")
     if not np.allclose(arr, arr.T, rtol=1e-4, atol=1e-6 * scale):
         return ("the result is not symmetric: H[i, j] and H[j, i] are the same mixed derivative, "
                 "so compute each pair once and fill both entries")
-    if _same(arr, _forward_hessian(f, w, eps), rtol=1e-6, atol=1e-6 * scale):
-        return ("one-sided (forward) differences are off by about eps * f''' ; use central differences "
-                "with points on both sides, w + eps and w - eps")
     diag_ok = np.allclose(np.diag(arr), np.diag(expected), rtol=1e-4, atol=1e-6)
     off = ~np.eye(expected.shape[0], dtype=bool)
     if diag_ok and off.any():
@@ -419,22 +453,28 @@ def newton_step_cases(rng):
     return cases
 
 
-def diagnose_newton_step(case, got, expected):
-    grad_fx, hess_fx, w = case.args
+@mistake("the Newton step is subtracted: w - solve(H, grad)")
+def newton_step__adds_step(grad_fn, hess_fn, w):
     w = np.asarray(w, dtype=float)
-    g = np.asarray(build(grad_fx)(w), dtype=float)
-    H = np.asarray(build(hess_fx)(w), dtype=float)
-    step = np.linalg.solve(H, g)
-    wrong = {
-        "the Newton step is subtracted: w - solve(H, grad)": w + step,
-        "return the new point w - solve(H, grad), not only the step": step,
-        "that is a plain gradient step w - grad; Newton's step solves H s = grad first": w - g,
-        "multiply by the inverse of H (np.linalg.solve(H, grad)), not by H itself": w - H @ g,
-    }
-    for hint, value in wrong.items():
-        if _same(got, value):
-            return hint
-    return None
+    return w + np.linalg.solve(hess_fn(w), grad_fn(w))
+
+
+@mistake("return the new point w - solve(H, grad), not only the step")
+def newton_step__returns_step(grad_fn, hess_fn, w):
+    w = np.asarray(w, dtype=float)
+    return np.linalg.solve(hess_fn(w), grad_fn(w))
+
+
+@mistake("that is a plain gradient step w - grad; Newton's step solves H s = grad first")
+def newton_step__gradient_step(grad_fn, hess_fn, w):
+    w = np.asarray(w, dtype=float)
+    return w - grad_fn(w)
+
+
+@mistake("multiply by the inverse of H (np.linalg.solve(H, grad)), not by H itself")
+def newton_step__multiplies_by_hessian(grad_fn, hess_fn, w):
+    w = np.asarray(w, dtype=float)
+    return w - hess_fn(w) @ grad_fn(w)
 
 
 # --------------------------------------------------------------------------- directional_curvature
@@ -464,20 +504,25 @@ def directional_curvature_cases(rng):
     return cases
 
 
-def diagnose_directional_curvature(case, got, expected):
-    H = np.asarray(case.args[0], dtype=float)
-    d = np.asarray(case.args[1], dtype=float)
-    quad = float(d @ H @ d)
-    wrong = {
-        "divide by d @ d, so that the length of d does not change the curvature": quad,
-        "divide by d @ d, the squared length of d, not by its length": quad / np.linalg.norm(d),
-        "norm(H @ d) / norm(d) ignores the sign and mixes in other directions: use d @ H @ d / (d @ d)":
-            np.linalg.norm(H @ d) / np.linalg.norm(d),
-    }
-    for hint, value in wrong.items():
-        if _same(got, value) and not _same(expected, value):
-            return hint
-    return None
+@mistake("divide by d @ d, so that the length of d does not change the curvature")
+def directional_curvature__not_normalised(H, d):
+    H = np.asarray(H, dtype=float)
+    d = np.asarray(d, dtype=float)
+    return float(d @ H @ d)
+
+
+@mistake("divide by d @ d, the squared length of d, not by its length")
+def directional_curvature__divides_by_length(H, d):
+    H = np.asarray(H, dtype=float)
+    d = np.asarray(d, dtype=float)
+    return float(d @ H @ d / np.linalg.norm(d))
+
+
+@mistake("norm(H @ d) / norm(d) ignores the sign and mixes in other directions: use d @ H @ d / (d @ d)")
+def directional_curvature__norm_of_Hd(H, d):
+    H = np.asarray(H, dtype=float)
+    d = np.asarray(d, dtype=float)
+    return float(np.linalg.norm(H @ d) / np.linalg.norm(d))
 
 
 # --------------------------------------------------------------------------- loss_along_path
@@ -508,14 +553,21 @@ def loss_along_path_cases(rng):
     ]
 
 
+@mistake("there is one loss per row of path, the starting point path[0] included")
+def loss_along_path__skips_start(loss_fn, path):
+    path = np.asarray(path, dtype=float)
+    return np.array([loss_fn(w) for w in path[1:]])
+
+
+@mistake("there is one loss per row of path, the last point included")
+def loss_along_path__drops_last(loss_fn, path):
+    path = np.asarray(path, dtype=float)
+    return np.array([loss_fn(path[k]) for k in range(len(path) - 1)])
+
+
 def diagnose_loss_along_path(case, got, expected):
-    expected = np.asarray(expected)
-    if expected.size > 1 and _same(got, expected[1:]):
-        return "there is one loss per row of path, the starting point path[0] included"
-    if expected.size > 1 and _same(got, expected[:-1]):
-        return "there is one loss per row of path, the last point included"
-    arr = _array(got)
-    if arr is not None and arr.size == 1 and expected.size > 1:
+    arr = as_array(got)
+    if arr is not None and arr.size == 1 and np.size(expected) > 1:
         return "return the loss of every row, an array of shape (len(path),), not one number"
     return None
 
@@ -530,7 +582,7 @@ def _walk(rng, start, end, n):
 
 
 def plot_paths_cases(rng):
-    q = {"A": _random_spd(rng, 2, 0.5, 3.0), "m": rng.uniform(-1.0, 1.0, size=2)}
+    q = {"A": random_spd(rng, 2, 0.5, 3.0), "m": rng.uniform(-1.0, 1.0, size=2)}
     m = q["m"]
     far = np.array([8.0, -5.0])
     wavy = _wavy(rng, 2, length=2.0, base=0.5, shift=1.0)
@@ -558,95 +610,52 @@ def plot_paths_cases(rng):
     ]
 
 
-def _decoded(data) -> np.ndarray:
-    try:
-        return np.asarray(decode(data), dtype=float).ravel()
-    except (DecodeError, TypeError, ValueError, KeyError):
-        return np.zeros(0)
-
-
-def _lines(desc) -> list[dict]:
-    out = []
-    for line in desc.get("lines") or []:
-        if isinstance(line, dict) and line.get("visible", True):
-            out.append({"x": _decoded(line.get("x")), "y": _decoded(line.get("y")), "label": str(line.get("label"))})
-    return out
-
-
-def _follows(line, xs, ys) -> bool:
-    scale = max(float(np.max(np.abs(np.concatenate([xs, ys])))), 1.0)
-    return (line["x"].shape == xs.shape and line["y"].shape == ys.shape
-            and np.allclose(line["x"], xs, rtol=1e-9, atol=1e-12 * scale)
-            and np.allclose(line["y"], ys, rtol=1e-9, atol=1e-12 * scale))
-
-
-def _path_hint(lines, path) -> str:
-    px, py = path[:, 0], path[:, 1]
-    steps = np.arange(len(path), dtype=float)
-    for ln in lines:
-        if _follows(ln, py, px):
-            return "x and y are swapped: column 0 of the path goes on the horizontal axis"
-        if len(path) > 1 and (_follows(ln, steps, px) or _follows(ln, steps, py)):
-            return "ax.plot(path) draws each column against the step number: plot path[:, 0] against path[:, 1]"
-        if len(path) > 1 and _follows(ln, px[1:], py[1:]):
-            return "the line misses the path's first point"
-    return "plot path[:, 0] against path[:, 1], every row of the path"
-
-
-def _covers(lim, low, high) -> tuple[bool, bool]:
-    """(covers [low, high] up to 2% of its width, stays within 50% of the width beyond it)."""
-    try:
-        lo, hi = sorted(float(v) for v in lim)
-    except (TypeError, ValueError):
-        return False, False
-    width = high - low
-    return (lo <= low + 0.02 * width and hi >= high - 0.02 * width,
-            lo >= low - 0.5 * width and hi <= high + 0.5 * width)
-
-
-def judge_plot_paths(test, case, got, ref_outcome) -> Verdict:
-    """Judge the drawing against the case's own paths and extent: contour lines, one
-    line per path with the key as its label and the path as its data, a legend
-    naming every key, axes covering the extent, and ``ax`` returned."""
-    failed = precheck(got, ref_outcome)
-    if failed:
-        return failed
-    desc = got.axes
-    if not isinstance(desc, dict) or "error" in desc:
-        return Verdict(False, "the Axes it drew on could not be inspected")
-    _, _, paths, extent = case.args
-    if not desc.get("contour_sets"):
-        return Verdict(False, "there are no contour lines of loss_fn",
-                       "evaluate loss_fn on a grid over extent (np.linspace, np.meshgrid) and draw ax.contour")
-    lines = _lines(desc)
-    for key, path in paths.items():
+def every_path_labelled(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    """One line per key of ``paths``, labelled with the key, whose data is the path."""
+    for key, path in case.args[2].items():
         path = np.asarray(path, dtype=float)
-        labelled = [ln for ln in lines if ln["label"] == key]
+        labelled = tuple(ln for ln in drawing.lines if ln.label == key)
         if not labelled:
-            found = sorted({ln["label"] for ln in lines if not ln["label"].startswith("_")})
+            found = sorted({ln.label for ln in drawing.lines if not ln.label.startswith("_")})
             where = f"labels found: {', '.join(repr(f) for f in found)}" if found else "no line has a label"
             return Verdict(False, f"no line is labelled {key!r} ({where})",
                            "pass the dict's key as the label: ax.plot(..., label=key)")
-        if not any(_follows(ln, path[:, 0], path[:, 1]) for ln in labelled):
+        if not drawing.following(path, labelled):
             return Verdict(False, f"the line labelled {key!r} does not follow its path of {len(path)} points",
-                           _path_hint(labelled, path))
-    legend = desc.get("legend")
-    if legend is None:
+                           path_hint(labelled, path) or "plot path[:, 0] against path[:, 1], every row of the path")
+    return None
+
+
+def legend_names_every_path(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    if drawing.legend is None:
         return Verdict(False, "there is no legend", "call ax.legend() after drawing the labelled lines")
-    missing = [k for k in paths if k not in legend]
+    missing = [k for k in case.args[2] if k not in drawing.legend]
     if missing:
         return Verdict(False, f"the legend does not name {', '.join(repr(k) for k in missing)}",
                        "draw every path with its key as label before calling ax.legend()")
-    xmin, xmax, ymin, ymax = (float(v) for v in extent)
-    x_cover, x_near = _covers(desc.get("xlim"), xmin, xmax)
-    y_cover, y_near = _covers(desc.get("ylim"), ymin, ymax)
-    if not (x_cover and y_cover and x_near and y_near):
-        shown = f"x from {fmt(desc.get('xlim', [None])[0])} to {fmt(desc.get('xlim', [None, None])[1])}, " \
-                f"y from {fmt(desc.get('ylim', [None])[0])} to {fmt(desc.get('ylim', [None, None])[1])}"
-        return Verdict(False, f"the axes show {shown}, but the contour plot should cover the extent "
-                              f"({fmt(xmin)}, {fmt(xmax)}, {fmt(ymin)}, {fmt(ymax)})",
-                       "make the grid from extent: np.linspace(xmin, xmax, n) and np.linspace(ymin, ymax, n)")
-    return returned_given_axes(got.value) or Verdict(True)
+    return None
+
+
+def limits_show_extent(drawing: Drawing, case: Case) -> Optional[Verdict]:
+    """The axes cover the extent (up to 2% of its width) and stay within 50% of its width beyond it."""
+    xmin, xmax, ymin, ymax = (float(v) for v in case.args[3])
+    for lim, low, high in ((drawing.xlim, xmin, xmax), (drawing.ylim, ymin, ymax)):
+        shown, width = span(lim), high - low
+        if shown is None or not (low - 0.5 * width <= shown[0] <= low + 0.02 * width
+                                 and high - 0.02 * width <= shown[1] <= high + 0.5 * width):
+            xlim, ylim = drawing.xlim or [None, None], drawing.ylim or [None, None]
+            return Verdict(False, f"the axes show x from {fmt(xlim[0])} to {fmt(xlim[1])}, y from {fmt(ylim[0])} "
+                                  f"to {fmt(ylim[1])}, but the contour plot should cover the extent "
+                                  f"({fmt(xmin)}, {fmt(xmax)}, {fmt(ymin)}, {fmt(ymax)})",
+                           "make the grid from extent: np.linspace(xmin, xmax, n) and np.linspace(ymin, ymax, n)")
+    return None
+
+
+#: contour lines of loss_fn, one labelled line per path following it, a legend naming
+#: every key, axes showing the extent, and ``ax`` returned
+judge_plot_paths = judge_drawing(
+    contours_drawn("loss_fn", "evaluate loss_fn on a grid over extent (np.linspace, np.meshgrid) and draw ax.contour"),
+    every_path_labelled, legend_names_every_path, limits_show_extent)
 
 
 # --------------------------------------------------------------------------- the spec
@@ -656,14 +665,18 @@ SPEC = AssignmentSpec(
     reference_module="solutions.ps3_cliffs_valleys",
     fixture_module="depthlab.checks.fixtures_ps3_cliffs_valleys",
     tests=(
-        FunctionTest("clip_by_norm", 3, clip_by_norm_cases, diagnose=diagnose_clip_by_norm),
-        FunctionTest("gd_clipped", 3, gd_clipped_cases, diagnose=diagnose_gd_clipped),
-        FunctionTest("momentum_descent", 3, momentum_descent_cases, diagnose=diagnose_momentum_descent),
+        FunctionTest("clip_by_norm", 3, clip_by_norm_cases, diagnose=diagnose_clip_by_norm,
+                     mistakes=mistake.of("clip_by_norm")),
+        FunctionTest("gd_clipped", 3, gd_clipped_cases, diagnose=diagnose_descent, mistakes=mistake.of("gd_clipped")),
+        FunctionTest("momentum_descent", 3, momentum_descent_cases, diagnose=diagnose_descent,
+                     mistakes=mistake.of("momentum_descent")),
         FunctionTest("numerical_hessian", 4, numerical_hessian_cases, diagnose=diagnose_numerical_hessian,
-                     rtol=1e-4, atol=1e-6),
-        FunctionTest("newton_step", 2, newton_step_cases, diagnose=diagnose_newton_step),
-        FunctionTest("directional_curvature", 2, directional_curvature_cases, diagnose=diagnose_directional_curvature),
-        FunctionTest("loss_along_path", 2, loss_along_path_cases, diagnose=diagnose_loss_along_path),
+                     rtol=1e-4, atol=1e-6, mistakes=mistake.of("numerical_hessian")),
+        FunctionTest("newton_step", 2, newton_step_cases, mistakes=mistake.of("newton_step")),
+        FunctionTest("directional_curvature", 2, directional_curvature_cases,
+                     mistakes=mistake.of("directional_curvature")),
+        FunctionTest("loss_along_path", 2, loss_along_path_cases, diagnose=diagnose_loss_along_path,
+                     mistakes=mistake.of("loss_along_path")),
         FunctionTest("plot_paths", 3, plot_paths_cases, judge=judge_plot_paths),
     ),
 )

@@ -38,6 +38,11 @@ def has_nan(value: Any) -> bool:
     return arr is not None and bool(np.isnan(arr).any())
 
 
+def integers(value: Any) -> bool:
+    """Whether an input is made of integers (a list of ints, an integer array)."""
+    return np.asarray(value).dtype.kind in "iub"
+
+
 def same(got: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """Whether ``got`` has the shape of ``expected`` and values within ``rtol``/``atol`` (nan never matches)."""
     g, e = as_array(got), as_array(expected)
