@@ -353,31 +353,22 @@ def _collect_zip(assignment: str, path: Path, root: Path) -> Collected:
 
 def normalise_for_nbgrader(path: Path) -> bool:
     """Rewrite a readable notebook nbgrader would refuse (nbformat 3 or 4.0-4.4,
-    missing or duplicated cell ids) as nbformat 4.5 with unique ids, in place, as
-    the nbgrader engine does for single notebooks.  Returns whether it rewrote it;
-    unreadable files are left for grading to report."""
-    import uuid
+    missing, malformed or duplicated cell ids) as nbformat 4.5 with unique ids
+    (:func:`~depthlab.judge.notebook.with_cell_ids`), in place, as the nbgrader
+    engine does for single notebooks.  Returns whether it rewrote it; unreadable
+    files are left for grading to report."""
     import nbformat
-    from .judge.notebook import SubmissionError, read_notebook
+    from .judge.notebook import SubmissionError, read_notebook, with_cell_ids
     try:
         raw = json.loads(path.read_bytes().decode("utf-8-sig"))
-        nb = read_notebook(path)
+        nb = with_cell_ids(read_notebook(path))
     except (SubmissionError, ValueError, OSError):
         return False
     cells = raw.get("cells") if isinstance(raw, dict) else None
-    ids = [c.get("id") for c in cells] if isinstance(cells, list) and all(isinstance(c, dict) for c in cells) else None
-    valid = (raw.get("nbformat") == 4 and int(raw.get("nbformat_minor") or 0) >= 5 and ids is not None
-             and all(isinstance(i, str) and re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", i) for i in ids)
-             and len(set(ids)) == len(ids))
-    if valid:
-        return False
-    nb.nbformat, nb.nbformat_minor = 4, 5
-    seen = set()
-    for cell in nb.cells:
-        cid = cell.get("id")
-        if not isinstance(cid, str) or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cid) or cid in seen:
-            cell["id"] = uuid.uuid4().hex[:8]
-        seen.add(cell["id"])
+    ids = [c.get("id") if isinstance(c, dict) else None for c in cells] if isinstance(cells, list) else None
+    minor = raw.get("nbformat_minor")
+    if raw.get("nbformat") == 4 and isinstance(minor, int) and minor >= 5 and ids == [c["id"] for c in nb.cells]:
+        return False      # already what nbgrader reads: leave the student's file as it is
     _write_atomic(path, nbformat.writes(nb).encode("utf-8"))
     return True
 

@@ -28,7 +28,6 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -44,7 +43,7 @@ from traitlets.config import Config
 
 from ..config import GradingConfig
 from ..courselock import CourseBusy, CourseLock
-from ..judge.notebook import notebook_from_json, read_notebook
+from ..judge.notebook import notebook_from_json, read_notebook, with_cell_ids
 from ..judge.results import NotebookResult
 from ..tools import ensure_tools_on_path
 from ..judge.session import GradedNotebook, NotebookGrader
@@ -335,15 +334,7 @@ class NbgraderCourse:
         dest = self.root / "submitted" / student / self.assignment
         dest.mkdir(parents=True, exist_ok=True)
         # any nbformat version nbformat can read, saved as the current one (cell ids added)
-        nb = read_notebook(Path(notebook))
-        nb.nbformat, nb.nbformat_minor = 4, max(5, int(nb.get("nbformat_minor", 5) or 5))
-        for cell in nb.cells:
-            if not isinstance(cell.get("id"), str) or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cell["id"]):
-                cell["id"] = uuid.uuid4().hex[:8]
-        ids = [c["id"] for c in nb.cells]
-        if len(set(ids)) != len(ids):
-            for cell in nb.cells:
-                cell["id"] = uuid.uuid4().hex[:8]
+        nb = with_cell_ids(read_notebook(Path(notebook)))
         nbformat.write(nb, str(dest / f"{self.assignment}.ipynb"))
         start = time.monotonic()
         previous, _active_config = _active_config, self.config

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import nbformat
+import nbformat.validator
 
 from ..paths import source_notebook
 from .results import IntegrityFlag
@@ -39,6 +40,8 @@ GRADING_PATHS = re.compile(r"(^|[\\/])(solutions|autograder|depthlab|autograded|
 BANNING = ("forbidden_import", "reads_grading_files", "tampers_with_grader")
 #: more cells than any real notebook has
 MAX_CELLS = 5000
+#: a cell id as nbformat 4.5's schema allows it
+CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 
 
 class SubmissionError(ValueError):
@@ -101,6 +104,22 @@ def notebook_from_json(data, name: str = "the notebook") -> nbformat.NotebookNod
             del cell["metadata"]["nbgrader"]
         good.append(cell)
     nb.cells = good
+    return nb
+
+
+def with_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` as nbformat 4.5 with a valid, unique id on every cell, which
+    nbgrader requires.  nbformat's ``validator.normalize`` adds missing ids and
+    renames duplicates; it only reports an id that is present but malformed
+    (``"a b"``, ``3``, 65 characters), so those are removed first for it to replace."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if "id" in cell and not (isinstance(cell["id"], str) and CELL_ID.fullmatch(cell["id"])):
+            del cell["id"]
+    with warnings.catch_warnings():   # it warns for each id it adds or renames
+        warnings.simplefilter("ignore")
+        _, nb = nbformat.validator.normalize(nb, 4, 5)
+    nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
 
