@@ -1241,6 +1241,7 @@ def _scores_grid(summaries: dict) -> tuple[list, list, dict]:
 
 
 def _scores_table(summaries: dict) -> str:
+    from .text import clip
     names, students, cell = _scores_grid(summaries)
     short = [a.split("_")[0] for a in names]
     lines = ["student      " + "".join(f"{s:>10}" for s in short) + "   failed tests"]
@@ -1253,14 +1254,10 @@ def _scores_table(summaries: dict) -> str:
                 continue
             row.append(f"{'n/g' if r.error else format(r.score, 'g'):>10}")
             failed += [t.function or t.id for t in r.tests if not t.passed and not r.error]
-        lines.append(f"{st:<13}" + "".join(row) + "   " + _cut(", ".join(failed), 70))
+        lines.append(f"{st:<13}" + "".join(row) + "   " + clip(", ".join(failed), 70))
     maxes = [max((r.max_score for r in summaries[a].results), default=0) for a in names]
     lines.append(f"{'(max)':<13}" + "".join(f"{m:>10g}" for m in maxes))
     return "\n".join(lines)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _scores_csv(summaries: dict) -> str:
