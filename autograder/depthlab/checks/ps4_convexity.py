@@ -9,19 +9,24 @@ found no violation either.  The non-convex cases violate Jensen's inequality on
 a large share of their box (4% of uniform samples or more, measured; the unit
 tests assert more than 3%), so an honest sampler with any seed misses one with
 probability below 1e-25.
+
+The typical mistakes of the other functions are wrong implementations
+registered with ``@mistake(hint)`` next to their cases (see
+:mod:`depthlab.checks.mistakes`); a ``diagnose_*`` is left for messages about a
+type, a shape or a property no single wrong implementation stands for (is_psd
+answers True or False, so its mistakes are told apart by the matrix).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from depthlab.checks import fixtures_ps4_convexity as fixtures
+from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.toolkit import as_array, build, random_spd
 from depthlab.judge.compare import fmt, precheck
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 
-
-def build(fixture: Fixture):
-    """The callable a Fixture stands for, built here from the fixture module."""
-    return getattr(fixtures, "make_" + fixture.name)(**fixture.params)
+mistake = Catalogue(fixtures)
 
 
 def _permutation_with_cycle(rng, n):
@@ -32,16 +37,11 @@ def _permutation_with_cycle(rng, n):
             return perm
 
 
-def _random_spd(rng, d, floor=0.5):
-    B = rng.normal(size=(d, d))
-    return B @ B.T + floor * np.eye(d)
-
-
 # --- jensen_gap --------------------------------------------------------------
 
 def jensen_gap_cases(rng):
     x = rng.uniform(-3, 3, size=6)
-    A = _random_spd(rng, 4)
+    A = random_spd(rng, 4)
     b4 = rng.normal(size=4)
     X = rng.uniform(-2, 2, size=(8, 2))
     y = np.sin(X[:, 0]) * X[:, 1]
@@ -70,27 +70,28 @@ def jensen_gap_cases(rng):
     ]
 
 
-def diagnose_jensen_gap(case, got, ref):
-    f, w1, w2, lam = build(case.args[0]), np.asarray(case.args[1], float), np.asarray(case.args[2], float), case.args[3]
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return ""
-    point, f1, f2 = f(lam * w1 + (1 - lam) * w2), f(w1), f(w2)
-    guesses = [
-        (point - ((1 - lam) * f1 + lam * f2),
-         "lam weighs w1 at the point but w2 on the chord: use lam*f(w1) + (1-lam)*f(w2)"),
-        (f((1 - lam) * w1 + lam * w2) - (lam * f1 + (1 - lam) * f2),
-         "lam weighs w2 at the point but w1 on the chord: evaluate f at lam*w1 + (1-lam)*w2"),
-        (point - lam * f1 + (1 - lam) * f2,
-         "the chord lam*f(w1) + (1-lam)*f(w2) must be subtracted as a whole: check the brackets"),
-        (-(point - (lam * f1 + (1 - lam) * f2)),
-         "the sign is flipped: the gap is f(point) minus the chord, positive when f lies above its chord"),
-    ]
-    for value, hint in guesses:
-        if np.isclose(g, value, rtol=1e-9, atol=1e-12) and not np.isclose(value, ref, rtol=1e-6, atol=1e-9):
-            return hint
-    return ""
+@mistake("lam weighs w1 at the point but w2 on the chord: use lam*f(w1) + (1-lam)*f(w2)")
+def jensen_gap__chord_weights_swapped(f, w1, w2, lam):
+    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    return float(f(lam * w1 + (1 - lam) * w2) - ((1 - lam) * f(w1) + lam * f(w2)))
+
+
+@mistake("lam weighs w2 at the point but w1 on the chord: evaluate f at lam*w1 + (1-lam)*w2")
+def jensen_gap__point_weights_swapped(f, w1, w2, lam):
+    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    return float(f((1 - lam) * w1 + lam * w2) - (lam * f(w1) + (1 - lam) * f(w2)))
+
+
+@mistake("the chord lam*f(w1) + (1-lam)*f(w2) must be subtracted as a whole: check the brackets")
+def jensen_gap__missing_brackets(f, w1, w2, lam):
+    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    return float(f(lam * w1 + (1 - lam) * w2) - lam * f(w1) + (1 - lam) * f(w2))
+
+
+@mistake("the sign is flipped: the gap is f(point) minus the chord, positive when f lies above its chord")
+def jensen_gap__sign_flipped(f, w1, w2, lam):
+    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    return float(lam * f(w1) + (1 - lam) * f(w2) - f(lam * w1 + (1 - lam) * w2))
 
 
 # --- check_convexity -----------------------------------------------------------
@@ -228,7 +229,7 @@ def verify_witness(case: Case, witness) -> tuple[bool, str, str, float]:
         return False, f"the witness's lam is {fmt(witness[2])}, expected a number strictly between 0 and 1", "", \
             float("nan")
     w1, w2 = points
-    f = build(case.args[0])
+    f = build(fixtures, case.args[0])
     try:
         gap = _gap(f, w1, w2, lam)
     except Exception as exc:  # the fixture cannot fail on a finite point; report rather than crash
@@ -273,7 +274,7 @@ def judge_check_convexity(test: FunctionTest, case: Case, got, ref) -> Verdict:
         if ref_convex:
             return Verdict(True)
         w1, w2, lam = ref.value[1]
-        gap = _gap(build(case.args[0]), np.asarray(w1), np.asarray(w2), float(lam))
+        gap = _gap(build(fixtures, case.args[0]), np.asarray(w1), np.asarray(w2), float(lam))
         return Verdict(False, (f"returned (True, None), but the function is not convex: for example "
                                f"w1={fmt(np.asarray(w1))}, w2={fmt(np.asarray(w2))}, lam={float(lam):.4g} "
                                f"give a Jensen gap of {gap:.3g} > tol"), case.note or MISSED_GENERIC)
@@ -357,26 +358,25 @@ def quadratic_minimizer_cases(rng):
         Case(([[2.0, 1.0], [1.0, 2.0]], [1.0, 0.0]), label="A = [[2, 1], [1, 2]], b = [1, 0]"),
     ]
     for d in (3, 5):
-        cases.append(Case((_random_spd(rng, d), rng.normal(size=d) * 3),
+        cases.append(Case((random_spd(rng, d), rng.normal(size=d) * 3),
                           label=f"a random symmetric positive definite {d}x{d} A, random b"))
     return cases
 
 
-def diagnose_quadratic_minimizer(case, got, ref):
-    A, b = np.asarray(case.args[0], float), np.asarray(case.args[1], float)
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return ""
-    if g.shape != np.shape(ref):
-        return ""
-    if np.allclose(g, 2 * ref):
-        return "the gradient of w @ A @ w is 2*A @ w: the factor 2 is missing"
-    if np.allclose(g, -ref):
-        return "the sign is flipped: the gradient 2*A @ w + b is zero at w = -solve(2*A, b)"
-    if np.allclose(g, -b / (2 * np.diag(A))):
-        return "the off-diagonal entries of A couple the coordinates: solve the linear system with the whole A"
-    return ""
+@mistake("the gradient of w @ A @ w is 2*A @ w: the factor 2 is missing")
+def quadratic_minimizer__forgets_factor_two(A, b):
+    return -np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
+
+
+@mistake("the sign is flipped: the gradient 2*A @ w + b is zero at w = -solve(2*A, b)")
+def quadratic_minimizer__sign_flipped(A, b):
+    return np.linalg.solve(2 * np.asarray(A, dtype=float), np.asarray(b, dtype=float))
+
+
+@mistake("the off-diagonal entries of A couple the coordinates: solve the linear system with the whole A")
+def quadratic_minimizer__diagonal_only(A, b):
+    """Minimizes each coordinate separately: a_ii * w_i**2 + b_i * w_i."""
+    return -np.asarray(b, dtype=float) / (2 * np.diag(np.asarray(A, dtype=float)))
 
 
 # --- compose ------------------------------------------------------------------
@@ -424,25 +424,38 @@ def permute_hidden_cases(rng):
     return cases
 
 
+@mistake("that is the inverse permutation: new hidden unit i is old unit perm[i]")
+def permute_hidden__inverse_permutation(params, perm):
+    new = {"W1": np.zeros_like(params["W1"]), "b1": np.zeros_like(params["b1"]),
+           "w2": np.zeros_like(params["w2"]), "b2": params["b2"]}
+    for i, p in enumerate(perm):      # sends old unit i to position perm[i]
+        new["W1"][p] = params["W1"][i]
+        new["b1"][p] = params["b1"][i]
+        new["w2"][p] = params["w2"][i]
+    return new
+
+
+@mistake("the hidden units are the rows of W1 (one row per unit): permute rows, not columns")
+def permute_hidden__columns(params, perm):
+    return {"W1": np.asarray(params["W1"])[:, perm], "b1": np.asarray(params["b1"])[perm],
+            "w2": np.asarray(params["w2"])[perm], "b2": params["b2"]}
+
+
+@mistake("w2 holds one entry per hidden unit: it must be permuted together with the rows of W1")
+def permute_hidden__forgets_w2(params, perm):
+    return {"W1": np.asarray(params["W1"])[perm], "b1": np.asarray(params["b1"])[perm],
+            "w2": np.array(params["w2"], dtype=float), "b2": params["b2"]}
+
+
+@mistake("b1 holds one entry per hidden unit: it must be permuted together with the rows of W1")
+def permute_hidden__forgets_b1(params, perm):
+    return {"W1": np.asarray(params["W1"])[perm], "b1": np.array(params["b1"], dtype=float),
+            "w2": np.asarray(params["w2"])[perm], "b2": params["b2"]}
+
+
 def diagnose_permute_hidden(case, got, ref):
-    params, perm = case.args[0], np.asarray(case.args[1])
     if not isinstance(got, dict) or set(got) != set(ref):
         return "return a dict with the keys W1, b1, w2 and b2"
-    inverse = np.argsort(perm)
-
-    def same(key, value):
-        try:
-            return np.allclose(np.asarray(got[key], float), value)
-        except (TypeError, ValueError):
-            return False
-    W1 = np.asarray(params["W1"], float)
-    if same("W1", W1[inverse]) and same("b1", np.asarray(params["b1"])[inverse]):
-        return "that is the inverse permutation: new hidden unit i is old unit perm[i]"
-    if W1.shape[0] == W1.shape[1] and same("W1", W1[:, perm]):
-        return "the hidden units are the rows of W1 (one row per unit): permute rows, not columns"
-    for key in ("w2", "b1"):
-        if same(key, np.asarray(params[key], float)) and not np.allclose(ref[key], params[key]):
-            return f"{key} holds one entry per hidden unit: it must be permuted together with the rows of W1"
     return ""
 
 
@@ -471,33 +484,43 @@ def multistart_descent_cases(rng):
     ]
 
 
-def diagnose_multistart_descent(case, got, ref):
-    grad, starts, lr, n = build(case.args[0]), np.asarray(case.args[1], float), case.args[2], case.args[3]
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return ""
-    if g.ndim == 3 and g.shape[0] == starts.shape[0] and g.shape[1] == n + 1:
-        return "return only the final point of each run, not the whole path"
-    if g.ndim == 3 and g.shape[1] == starts.shape[0] and g.shape[0] == n + 1:
-        return "return only the final point of each run, not the whole path"
-    if g.shape != starts.shape:
-        return ""
+@mistake("descent steps against the gradient: w - lr * grad(w)")
+def multistart_descent__ascent(grad_fn, starts, lr, n_steps):
+    finals = []
+    for w in np.asarray(starts, dtype=float):
+        for _ in range(n_steps):
+            w = w + lr * grad_fn(w)
+        finals.append(w)
+    return np.array(finals)
 
-    def run(steps, sign=-1.0):
-        out = starts.copy()
-        for i in range(len(out)):
-            w = starts[i].copy()
-            for _ in range(steps):
-                w = w + sign * lr * grad(w)
-            out[i] = w
-        return out
-    for steps, hint in ((n - 1, "one step too few: take exactly n_steps steps"),
-                        (n + 1, "one step too many: take exactly n_steps steps")):
-        if steps >= 0 and np.allclose(g, run(steps), rtol=1e-6, atol=1e-9):
-            return hint
-    if n > 0 and np.allclose(g, run(n, +1.0), rtol=1e-6, atol=1e-9):
-        return "descent steps against the gradient: w - lr * grad(w)"
+
+@mistake("one step too few: take exactly n_steps steps")
+def multistart_descent__one_step_short(grad_fn, starts, lr, n_steps):
+    starts = np.asarray(starts, dtype=float)
+    out = []
+    for w in starts:
+        for _ in range(n_steps - 1):
+            w = w - lr * grad_fn(w)
+        out.append(w)
+    return np.array(out)
+
+
+@mistake("one step too many: take exactly n_steps steps")
+def multistart_descent__one_step_too_many(grad_fn, starts, lr, n_steps):
+    starts = np.asarray(starts, dtype=float)
+    out = []
+    for w in starts:
+        for _ in range(n_steps + 1):
+            w = w - lr * grad_fn(w)
+        out.append(w)
+    return np.array(out)
+
+
+def diagnose_multistart_descent(case, got, ref):
+    starts, n = np.asarray(case.args[1], float), case.args[3]
+    g = as_array(got)
+    if g is not None and g.ndim == 3 and g.shape[:2] in ((starts.shape[0], n + 1), (n + 1, starts.shape[0])):
+        return "return only the final point of each run, not the whole path"
     return ""
 
 
@@ -537,41 +560,51 @@ def distinct_minima_cases(rng):
     ]
 
 
-def _greedy(points, duplicate):
-    """The points not duplicating (by ``duplicate(p, q)``) a point kept before them."""
+@mistake("points at distance exactly tol are near-duplicates too: distance <= tol counts")
+def distinct_minima__strict_less(points, tol=1e-3):
+    points = np.asarray(points, dtype=float)
     kept = []
     for p in points:
-        if not any(duplicate(p, q) for q in kept):
+        if all(np.linalg.norm(p - q) >= tol for q in kept):
+            kept.append(p)
+    return np.array(kept)
+
+
+@mistake("a point within tol of ANY point kept so far is a duplicate, not only of the previous one")
+def distinct_minima__previous_only(points, tol=1e-3):
+    points = np.asarray(points, dtype=float)
+    kept = [points[0]]
+    for k in range(1, len(points)):
+        if np.linalg.norm(points[k] - points[k - 1]) > tol:
+            kept.append(points[k])
+    return np.array(kept)
+
+
+@mistake("distance means the Euclidean distance |p - q| (np.allclose compares coordinates one by one "
+         "and adds a relative tolerance)")
+def distinct_minima__allclose(points, tol=1e-3):
+    kept = []
+    for p in np.asarray(points, dtype=float):
+        if not any(np.allclose(p, q, atol=tol) for q in kept):
+            kept.append(p)
+    return np.array(kept)
+
+
+@mistake("keep the FIRST point of each group of near-duplicates")
+def distinct_minima__keeps_last(points, tol=1e-3):
+    """Keeps the last point of each group of near-duplicates."""
+    points = np.asarray(points, dtype=float)
+    kept = []
+    for k, p in enumerate(points):
+        if all(np.linalg.norm(p - q) > tol for q in points[k + 1:]):
             kept.append(p)
     return np.array(kept)
 
 
 def diagnose_distinct_minima(case, got, ref):
-    points = np.asarray(case.args[0], dtype=float)
-    tol = float(case.kwargs.get("tol", 1e-3))
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    g, r = as_array(got), np.asarray(ref, dtype=float)
+    if g is None:
         return ""
-    r = np.asarray(ref, dtype=float)
-
-    def matches(value):
-        return value.shape == g.shape and np.allclose(value, g, rtol=1e-9, atol=1e-12)
-    previous = [points[0]] + [p for p, q in zip(points[1:], points[:-1]) if np.linalg.norm(p - q) > tol]
-    guesses = [
-        (_greedy(points, lambda p, q: np.linalg.norm(p - q) < tol),
-         "points at distance exactly tol are near-duplicates too: distance <= tol counts"),
-        (np.array(previous),
-         "a point within tol of ANY point kept so far is a duplicate, not only of the previous one"),
-        (_greedy(points, lambda p, q: np.allclose(p, q, atol=tol)),
-         "distance means the Euclidean distance |p - q| (np.allclose compares coordinates one by one "
-         "and adds a relative tolerance)"),
-        (_greedy(points[::-1], lambda p, q: np.linalg.norm(p - q) <= tol)[::-1],
-         "keep the FIRST point of each group of near-duplicates"),
-    ]
-    for value, hint in guesses:
-        if not matches(r) and matches(value):
-            return hint
     if g.shape == r.shape and np.allclose(np.sort(g, axis=0), np.sort(r, axis=0)):
         return "keep the points in the order they come (np.unique sorts them)"
     if g.ndim == 2 and r.ndim == 2 and g.shape[0] > r.shape[0]:
@@ -586,15 +619,18 @@ SPEC = AssignmentSpec(
     reference_module="solutions.ps4_convexity",
     fixture_module="depthlab.checks.fixtures_ps4_convexity",
     tests=(
-        FunctionTest("jensen_gap", 2, jensen_gap_cases, diagnose=diagnose_jensen_gap),
+        FunctionTest("jensen_gap", 2, jensen_gap_cases, mistakes=mistake.of("jensen_gap")),
         FunctionTest("check_convexity", 5, check_convexity_cases, judge=judge_check_convexity, timeout=30),
         FunctionTest("is_psd", 3, is_psd_cases, diagnose=diagnose_is_psd),
-        FunctionTest("quadratic_minimizer", 2, quadratic_minimizer_cases, diagnose=diagnose_quadratic_minimizer),
+        FunctionTest("quadratic_minimizer", 2, quadratic_minimizer_cases, mistakes=mistake.of("quadratic_minimizer")),
         FunctionTest("compose", 2, compose_cases,
                      hint="the result is w -> outer(inner(w)): inner is applied first"),
         FunctionTest("permute_hidden", 3, permute_hidden_cases, diagnose=diagnose_permute_hidden,
+                     mistakes=mistake.of("permute_hidden"),
                      hint="hidden unit i is row i of W1 and entry i of b1 and w2; new unit i is old unit perm[i]"),
-        FunctionTest("multistart_descent", 2, multistart_descent_cases, diagnose=diagnose_multistart_descent),
-        FunctionTest("distinct_minima", 3, distinct_minima_cases, diagnose=diagnose_distinct_minima),
+        FunctionTest("multistart_descent", 2, multistart_descent_cases, diagnose=diagnose_multistart_descent,
+                     mistakes=mistake.of("multistart_descent")),
+        FunctionTest("distinct_minima", 3, distinct_minima_cases, diagnose=diagnose_distinct_minima,
+                     mistakes=mistake.of("distinct_minima")),
     ),
 )
