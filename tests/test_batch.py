@@ -183,7 +183,8 @@ def _result(student, points, error=None, flags=()):
     spec = load_spec(A)
     tests = tuple(R.TestResult(t.test_id, t.function, float(points.get(t.function, 0.0)), float(t.points),
                              points.get(t.function, 0.0) == t.points, "msg") for t in spec.tests)
-    return R.NotebookResult(A, f"{student}.ipynb", "direct", tests, tuple(flags), error, student=student)
+    return R.NotebookResult(A, f"{student}.ipynb", "direct", tests, tuple(flags), error, student=student,
+                            isolation="namespace")
 
 
 def test_store_writes_whole_files_only(tmp_path):
@@ -205,13 +206,14 @@ def test_grades_csv_has_a_column_per_test_and_a_total(tmp_path):
                _result("cat", {"sigmoid": 1}, flags=[R.IntegrityFlag("monkeypatch", "replaces np.allclose")])]
     path = write_grades_csv(results, spec, tmp_path / "grades.csv")
     rows = list(csv.reader(io.StringIO(path.read_text())))
-    assert rows[0] == ["student", *[t.test_id for t in spec.tests], "total", "max_total", "notes"]
+    assert rows[0] == ["student", *[t.test_id for t in spec.tests], "total", "max_total", "notes", "isolation"]
     assert [r[0] for r in rows[1:]] == ["amy", "bob", "cat"]
     bob = dict(zip(rows[0], rows[2]))
     assert bob["test_sigmoid"] == "2" and bob["test_backprop_chain"] == "3" and bob["total"] == "5"
     assert bob["max_total"] == f"{spec.max_score:g}"
-    assert "not graded: not a notebook" in rows[1][-1]
-    assert rows[3][-1] == "monkeypatch"
+    assert "not graded: not a notebook" in rows[1][-2]
+    assert rows[3][-2] == "monkeypatch"
+    assert bob["isolation"] == "namespace"
 
 
 def test_progress_prints_lines_with_time_left_when_not_a_terminal():

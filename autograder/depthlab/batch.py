@@ -914,6 +914,9 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     spec = load_spec(assignment)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
+    from .judge.sandbox import isolation_mode
+    level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe
+    stream.write(f"student code runs isolated by: {level}\n")
     if not source_notebook(assignment, root).exists():
         raise FileNotFoundError(f"{source_notebook(assignment, root)} does not exist: grading needs the source notebook")
     if engine == "otter":
@@ -1161,7 +1164,7 @@ def write_grades_csv(results: Iterable[NotebookResult], spec, path: Path) -> Pat
     test_ids = [t.test_id for t in spec.tests]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *test_ids, "total", "max_total", "notes"])
+    w.writerow(["student", *test_ids, "total", "max_total", "notes", "isolation"])
     for r in sorted(results, key=lambda r: r.student or r.notebook):
         points = {t.id: t.points for t in r.tests}
         notes = []
@@ -1170,7 +1173,7 @@ def write_grades_csv(results: Iterable[NotebookResult], spec, path: Path) -> Pat
         notes += sorted({f.kind for f in r.integrity})
         notes += [e for e in r.events if "timed out" in e or "died" in e]
         w.writerow([r.student or r.notebook, *[f"{points.get(t, 0.0):g}" for t in test_ids],
-                    f"{r.score:g}", f"{r.max_score:g}", "; ".join(notes)])
+                    f"{r.score:g}", f"{r.max_score:g}", "; ".join(notes), r.isolation or ""])
     _write_atomic(Path(path), buf.getvalue().encode("utf-8"))
     return Path(path)
 

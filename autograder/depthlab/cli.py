@@ -25,6 +25,26 @@ def _assignment_arg(f):
     return click.argument("assignment", metavar="ASSIGNMENT")(f)
 
 
+def _isolation_option(f):
+    return click.option(
+        "--isolation", type=click.Choice(("auto", "namespace", "landlock", "none")), default=None,
+        help="How the student's kernel is isolated (default $DEPTHLAB_ISOLATION or auto: the strongest level "
+             "this machine gives, refusing when none is safe). `depthlab doctor` says which you get.")(f)
+
+
+def _isolation_level(config: GradingConfig) -> str:
+    """The level grading will use, or a clear refusal (exit status 1) when none is safe."""
+    from .judge.sandbox import IsolationUnavailable, isolation_mode
+    try:
+        level = isolation_mode(config.isolation)
+    except (IsolationUnavailable, ValueError) as exc:
+        raise click.ClickException(str(exc))
+    if level == "none":
+        click.echo("warning: --isolation none: student code can read every file you can, the reference "
+                   "included", err=True)
+    return level
+
+
 @main.command()
 @_assignment_arg
 @click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -35,7 +55,9 @@ def _assignment_arg(f):
 @click.option("--cell-timeout", type=float, help="Seconds one student cell may run (default 30).")
 @click.option("--notebook-timeout", type=float, help="Seconds one notebook may take (default 600).")
 @click.option("--memory-mb", type=int, help="Memory limit of the student's kernel in MiB (default 4096).")
-def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, notebook_timeout, memory_mb):
+@_isolation_option
+def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, notebook_timeout, memory_mb,
+          isolation):
     """Grade NOTEBOOKS of ASSIGNMENT; exit status 1 if any could not be graded."""
     from .grading import grade_notebooks
     from .judge.prepare import UnknownAssignment, load_spec
@@ -46,7 +68,8 @@ def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, no
     except UnknownAssignment as exc:
         raise click.UsageError(str(exc))
     config = GradingConfig.from_env(test_timeout=test_timeout, cell_timeout=cell_timeout,
-                                    notebook_timeout=notebook_timeout, memory_mb=memory_mb)
+                                    notebook_timeout=notebook_timeout, memory_mb=memory_mb, isolation=isolation)
+    level = _isolation_level(config)
 
     def emit(result):
         if as_json:
@@ -56,6 +79,7 @@ def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, no
     results = grade_notebooks(assignment, notebooks, engine=engine, config=config, on_result=emit)
     if not as_json:
         click.echo(result_table(results))
+        click.echo(f"student code ran isolated by: {level}")
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -96,7 +120,8 @@ def validate(assignments, engine):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--wait", is_flag=True, help="If another autograde of this course is running, wait for it to finish "
                                            "(default: refuse, exit status 75).")
-def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait):
+@_isolation_option
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, isolation):
     """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
 
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
@@ -105,9 +130,11 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait):
     from .batch import BatchInterrupted, autograde as run
     from .courselock import EXIT_BUSY, CourseBusy
     from .report import report
+    config = GradingConfig.from_env(isolation=isolation)
+    _isolation_level(config)
     try:
         summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet,
-                      wait=wait)
+                      wait=wait, config=config)
     except BatchInterrupted as exc:
         s = exc.summary
         click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
@@ -187,3 +214,38 @@ def figures(out):
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.option("--isolation", type=click.Choice(("auto", "namespace", "landlock", "none")), default=None,
+              help="The level to check (default $DEPTHLAB_ISOLATION or auto).")
+@click.option("--json", "as_json", is_flag=True, help="The diagnosis as JSON.")
+def doctor(isolation, as_json):
+    """Which isolation student code gets on this machine, why, and what it can read.
+
+    Exit status 0 when grading can run safely here, 1 when it would refuse.
+    """
+    from .judge.sandbox import LEVEL_SUMMARY, diagnose
+    d = diagnose(isolation)
+    if as_json:
+        click.echo(json.dumps(d.to_json(), indent=1))
+        sys.exit(0 if d.level else 1)
+    click.echo(f"user: {d.user}{' (root)' if d.root else ''}; kernel Python: {d.python}")
+    click.echo(f"namespaces: {'yes' if d.namespace[0] else 'no'} ({d.namespace[1]})")
+    click.echo(f"Landlock:   {'yes, ABI ' + str(d.landlock[2]) if d.landlock[0] else 'no'}"
+               f"{'' if d.landlock[0] else ' (' + d.landlock[1] + ')'}")
+    if d.level:
+        click.echo(f"\nstudent code will run isolated by: {d.level}\n  {LEVEL_SUMMARY[d.level]}")
+        if d.level != "none":
+            click.echo("  it can read (read-only):")
+            for path in sorted(d.view.read):
+                click.echo(f"    {path}")
+            click.echo("  taken out of that view (grading code, reference, install records):")
+            for path in d.view.masked or ("(none installed there)",):
+                click.echo(f"    {path}")
+            click.echo("  it can write: its own scratch folder (and a private /tmp at the namespace level)")
+    else:
+        click.echo(f"\ngrading would refuse: {d.error}")
+    for note in d.notes:
+        click.echo(f"note: {note}")
+    sys.exit(0 if d.level else 1)
