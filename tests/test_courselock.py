@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
 
 from depthlab import batch, classgen
 from depthlab.batch import ResultStore
 from depthlab.courselock import ENV, SETTLE, CourseBusy, CourseLock, lock_path
+from depthlab.engines.nbgrader_engine import nbgrader_config
 from depthlab.judge.results import NotebookResult
 from test_batch import A, BIN, _course, _env, _gradebook_scores, _kernels_of, _kill, _processes, _wait_for
 
@@ -229,3 +231,18 @@ def test_two_runs_one_course(tmp_path):
         auto = sum(gradebook[row["student"]][t.id][0] for t in result.tests)
         assert float(row["total"]) == pytest.approx(result.score, abs=1e-9)
         assert auto == pytest.approx(result.score, abs=1e-6), row["student"]
+
+    # nbgrader's API in a long-lived process (the formgrader): each run gives the lock up
+    # when it ends, and is refused while another holds it
+    api = NbGraderAPI(config=nbgrader_config(root))
+    for _ in range(2):
+        done = api.autograde(A, ids[0], force=False)      # graded already: nbgrader skips it
+        assert done["success"] and "Skipping existing assignment" in done["log"], done.get("log")
+        assert CourseLock(root, "test").holder() is None
+    lock = CourseLock(root, "depthlab autograde", A).acquire()
+    try:
+        refused = api.autograde(A, ids[0], force=True)
+    finally:
+        lock.release()
+    assert not refused["success"] and f"another depthlab autograde (pid {os.getpid()}," in refused["log"]
+    assert (root / "autograded" / ids[0] / A / f"{A}.ipynb").is_file()      # --force deleted nothing
