@@ -147,11 +147,6 @@ def source_cells(assignment: str) -> list:
     return _source_cache[key]
 
 
-def source_metadata(assignment: str) -> dict:
-    """grade_id -> the source notebook's nbgrader metadata of that cell."""
-    return {gid: meta for gid, _kind, _text, meta in source_cells(assignment)}
-
-
 #: assignment -> the grader DepthlabJudge uses (a batch worker may put its own here)
 _graders: dict = {}
 #: assignments whose grader here was made from the environment (remade when it changes)

@@ -86,7 +86,6 @@ class RunResult:
     evalue: str = ""
     seconds: float = 0.0
     restarted: bool = False
-    garbled: bool = False    # the kernel sent messages the client could not read
 
 
 #: seconds to wait for a readable message once the kernel has sent an unreadable one
@@ -542,4 +541,4 @@ class _Collector:
         if self.cut:
             outputs.append({"output_type": "stream", "name": "stdout",
                             "text": f"\n[depthlab: output cut at {self.limit} characters]\n"})
-        return RunResult(status, outputs, self.ename, self.evalue, seconds, garbled=self.garbled)
+        return RunResult(status, outputs, self.ename, self.evalue, seconds)

@@ -70,10 +70,6 @@ if not _isinstance(_REACHED, list):
     _REACHED = None
 elif _BLOCKER is not None:
     _BLOCKER.armed = True   # from here on, student code runs
-#: a fixture builder (``load_fixtures``) for calls that pass None; the grader passes
-#: fixtures with each call that needs them instead
-FIXTURES = None
-
 MAX_ITEMS = 2_000_000
 MAX_DEPTH = 20
 MAX_TEXT = 300
@@ -83,10 +79,6 @@ MAX_TEXT = 300
 def _short(text, limit=MAX_TEXT):
     text = str(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _float(x):
-    return float(x)
 
 
 def encode(value, depth=0):
@@ -418,9 +410,9 @@ def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, to
     """What a probe cell calls inside the kernel.  Appends one JSON line per case
     to ``result_path``; a missing function is one line with status ``missing``.
     Every line carries ``token`` (the grader reads only lines with the token of
-    the probe it sent).  ``fixtures`` None means the module's ``FIXTURES``."""
+    the probe it sent).  ``fixtures`` is a fixture builder (``load_fixtures``), or
+    None when no case needs one."""
     cases = _loads(cases_json)
-    fixtures = fixtures if fixtures is not None else FIXTURES
     with _open(result_path, "a", encoding="utf-8") as out:
         def write(data):
             data["token"] = token

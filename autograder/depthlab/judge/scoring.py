@@ -8,9 +8,6 @@ from .outcome import Outcome
 from .results import CaseResult, TestResult
 from .spec import Case, FunctionTest
 
-#: how many failing cases a message lists before it says "and N more"
-MAX_LISTED = 1
-
 
 def score_test(test: FunctionTest, cases: Sequence[Case], got: Sequence[Outcome],
                ref: Sequence[Outcome]) -> TestResult:
