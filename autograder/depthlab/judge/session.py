@@ -41,7 +41,6 @@ class GradedNotebook:
 
     result: NotebookResult
     cell_outputs: dict = field(default_factory=dict)
-    test_outputs: dict = field(default_factory=dict)   # test id -> outputs
 
 
 def _inject_code(name: str, output_limit: int = 20_000) -> str:
@@ -148,7 +147,7 @@ class NotebookGrader:
         result = NotebookResult(self.assignment, notebook, engine, tuple(tests), tuple(flags),
                                 None, student=student, events=tuple(run.events),
                                 isolation=getattr(run.kernel, "isolation", self.isolation))
-        return GradedNotebook(result, run.cell_outputs, run.test_outputs)
+        return GradedNotebook(result, run.cell_outputs)
 
     # -- helpers ------------------------------------------------------------
     def _wrong_assignment(self, nb) -> Optional[str]:
@@ -191,7 +190,6 @@ class _Run:
         self.deadline = time.monotonic() + self.config.notebook_timeout
         self.events: list[str] = []
         self.cell_outputs: dict = {}
-        self.test_outputs: dict = {}
         self.replay: list[str] = []
         self.blocked: list[tuple[Optional[str], str]] = []   # (function or None, module)
         self.reached: list[tuple[Optional[str], str]] = []   # (function or None, "open /path", ...)
@@ -337,7 +335,6 @@ class _Run:
             return f"__dl_probe.kernel_entry(globals(), {fn!r}, {pt.cases_json!r}, {fixtures}, {path!r}, {token!r})"
 
         res, lines = self._call(make_call, timeout, f"the hidden cases of {fn}")
-        self.test_outputs[pt.test.test_id] = res.outputs
         if res.status == "garbled":
             return [Outcome("error", error_type="KernelUnreadable", error_mro=("KernelUnreadable",),
                             error_message="the kernel's replies could not be read while it ran (see the events)")] * n
