@@ -9,7 +9,7 @@ looked for in:
 - ``release/<a>/`` (committed) and a fresh ``nbgrader generate_assignment``;
 - the otter student material, ``assignments/<a>/student/``;
 - nbgrader's feedback HTML (``nbgrader generate_feedback`` with this course's
-  configuration) and depthlab's own feedback, once ``depthlab.feedback`` exists;
+  configuration) and depthlab's own feedback (``depthlab.feedback``);
 - everything the grader sends into a student's kernel while grading.
 
 And the run-time files that do hold them (``gradebook.db``, ``autograded/``,
@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from depthlab import feedback
 from depthlab.judge.notebook import HIDDEN, grade_id
 from depthlab.judge.prepare import known_assignments
 from depthlab.paths import course_root, source_notebook
@@ -35,7 +36,8 @@ from hostile.build import ASSIGNMENT, release_dir, release_nb, write
 
 ROOT = course_root()
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
-ASSIGNMENTS = [a for a in known_assignments() if source_notebook(a).exists()]
+#: every registered assignment: a missing source notebook, release or student folder fails
+ASSIGNMENTS = known_assignments()
 MIN_LENGTH = 16
 pytestmark = pytest.mark.xdist_group("leaks")
 
@@ -136,17 +138,15 @@ def test_secret_lines_are_found():
     for a in ASSIGNMENTS:
         secrets = secret_lines(a)
         assert len(secrets) > 20, (a, len(secrets))
-    ps2 = secret_lines(ASSIGNMENT) if ASSIGNMENT in ASSIGNMENTS else frozenset()
-    if ps2:
-        assert any("np.exp(-np.abs(z))" in s for s in ps2)            # the reference sigmoid
-        assert any(s.startswith("_") for s in ps2)                      # hidden-test helper lines
-        assert any("Rubric" in s or "rubric" in s for s in ps2)         # the written answer's rubric
+    assert ASSIGNMENT in ASSIGNMENTS, (ASSIGNMENT, ASSIGNMENTS)
+    ps2 = secret_lines(ASSIGNMENT)
+    assert any("np.exp(-np.abs(z))" in s for s in ps2)            # the reference sigmoid
+    assert any(s.startswith("_") for s in ps2)                      # hidden-test helper lines
+    assert any("Rubric" in s or "rubric" in s for s in ps2)         # the written answer's rubric
 
 
 def test_the_check_catches_a_leak(tmp_path):
     """A release notebook with one solution cell left in is caught."""
-    if ASSIGNMENT not in ASSIGNMENTS:
-        pytest.skip("no source notebook")
     nb = release_nb()
     source = nbformat.read(source_notebook(ASSIGNMENT), as_version=4)
     solution = next(c.source for c in source.cells if grade_id(c) == "solution_sigmoid")
@@ -161,16 +161,13 @@ def test_the_check_catches_a_leak(tmp_path):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_committed_release_has_no_secret(assignment):
     folder = ROOT / "release" / assignment
-    if not folder.exists():
-        pytest.skip(f"release/{assignment} not generated yet")
+    assert folder.is_dir(), f"release/{assignment} is missing (make release)"
     files = [p for p in folder.rglob("*") if p.is_file()]
     assert assert_no_leak(files, "release file") >= 1
 
 
 @pytest.mark.slow
 def test_fresh_release_has_no_secret():
-    if ASSIGNMENT not in ASSIGNMENTS:
-        pytest.skip("no source notebook")
     files = [p for p in release_dir().rglob("*") if p.is_file()]
     assert assert_no_leak(files, "generated release file") >= 1
 
@@ -178,8 +175,7 @@ def test_fresh_release_has_no_secret():
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_otter_student_material_has_no_secret(assignment):
     folder = ROOT / "assignments" / assignment / "student"
-    if not folder.exists():
-        pytest.skip(f"assignments/{assignment}/student does not exist yet")
+    assert folder.is_dir(), f"assignments/{assignment}/student is missing"
     files = [p for p in folder.rglob("*") if p.is_file()]
     assert assert_no_leak(files, "otter student file") >= 1
 
@@ -189,8 +185,6 @@ def test_nbgrader_feedback_has_no_secret(tmp_path):
     """Autograde two submissions (the blank release and one that prints and fails)
     through this course's nbgrader configuration, generate the feedback HTML, and
     look for hidden tests and reference code in it."""
-    if ASSIGNMENT not in ASSIGNMENTS:
-        pytest.skip("no source notebook")
     from depthlab.config import GradingConfig
     from depthlab.engines.nbgrader_engine import NbgraderCourse
     from hostile.build import with_snippets
@@ -222,9 +216,6 @@ def test_nbgrader_feedback_has_no_secret(tmp_path):
 def test_depthlab_feedback_has_no_secret(tmp_path):
     """depthlab's own feedback pages (``depthlab.feedback.render``) for the blank
     release and a wrong, noisy submission, written answers included."""
-    feedback = pytest.importorskip("depthlab.feedback", reason="autograder/depthlab/feedback.py does not exist yet")
-    if ASSIGNMENT not in ASSIGNMENTS:
-        pytest.skip("no source notebook")
     from depthlab.config import GradingConfig
     from depthlab.grading import grade_notebooks
     from hostile.build import with_snippets
@@ -247,8 +238,6 @@ def test_nothing_secret_enters_the_students_kernel(tmp_path, monkeypatch):
     """Every piece of code the grader runs in a student's kernel (setup cells, the
     student's cells, the probe, the cases) while grading the blank release: no
     solution line, no hidden test, no reference code."""
-    if ASSIGNMENT not in ASSIGNMENTS:
-        pytest.skip("no source notebook")
     from depthlab.config import GradingConfig
     from depthlab.judge import kernel as kernel_module
     from depthlab.judge.session import NotebookGrader
@@ -270,11 +259,10 @@ def test_nothing_secret_enters_the_students_kernel(tmp_path, monkeypatch):
 def test_run_time_files_are_git_ignored():
     """gradebook.db, autograded/, submitted/ and feedback/ hold hidden tests and
     grades: git ignores them and none is tracked."""
-    if not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
     paths = ["gradebook.db", "autograded/s1/ps2/ps2.ipynb", "submitted/s1/ps2/ps2.ipynb",
              "feedback/s1/ps2/ps2.html", "autograded/", "submitted/", "feedback/"]
     proc = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr      # 128: not a git checkout (the tests run in one)
     ignored = set(proc.stdout.split())
     assert ignored == set(paths), set(paths) - ignored
     tracked = subprocess.run(["git", "ls-files", "gradebook.db", "autograded", "submitted", "feedback"],
