@@ -305,7 +305,9 @@ def test_zip_holds_what_gradescope_needs(assignment):
     env = yaml.safe_load(entries["environment.yml"])
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     wheel_path = f"{otter_assign.GRADESCOPE_SOURCE}/{otter_assign.ZIP_DIR}/{otter_assign.wheel_name()}"
-    assert any(p.startswith("otter-grader") for p in pip) and wheel_path in pip
+    # the grading wheel stays out of otter-env: setup.sh installs it into a folder of its own
+    assert any(p.startswith("otter-grader") for p in pip) and wheel_path not in pip
+    assert f"{otter_assign.ZIP_DIR}/{otter_assign.INSTALL_SCRIPT}" in entries["setup.sh"].decode()
     wheel = entries[wheel_path[len(otter_assign.GRADESCOPE_SOURCE) + 1:]]
     assert f"depthlab/checks/{assignment}.py" in otter_assign.zip_entries(wheel)
     config = json.loads(entries["otter_config.json"])
@@ -354,7 +356,7 @@ def test_grading_wheel_installs_and_its_plugin_imports(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                     "--target", str(target), str(wheel)], check=True, timeout=300)
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import depthlab.engines.otter_plugin as p, "
-            f"solutions.{a}; print(p.__file__)")
+            f"depthlab.judge.session, solutions.{a}; print(p.__file__)")   # session: the kernel's files too
     proc = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -12,14 +12,21 @@ For each assignment this writes, under ``assignments/<a>/``:
   each function's test cell, which runs that cell's public asserts;
 - ``autograder/<a>-autograder.zip``: the Gradescope autograder.  otter assign's
   zip (``run_autograder``, ``setup.sh``, ``environment.yml``, ``otter_config.json``,
-  ``tests/``), plus ``depthlab/``: a wheel of this project's grading code (the
-  judge, this assignment's checks and reference) that ``environment.yml``
-  installs, and the assignment's template notebook (the release: no solutions,
-  no hidden tests) the judge matches submissions against.  The otter config
-  names the depthlab plugin (:mod:`depthlab.engines.otter_plugin`), which
-  grades outside the student's kernel and replaces otter's results.  The zip
-  has a stable name and deterministic content (sorted entries, fixed dates),
-  so an unchanged source gives a byte-identical zip.
+  ``tests/``) plus ``requirements.txt`` (``environment.yml``'s pip packages, for
+  a plain virtual environment) and ``depthlab/``: a wheel of this project's
+  grading code (the judge, this assignment's checks and reference), the script
+  that installs it (:data:`INSTALL_SCRIPT`) and the assignment's template
+  notebook (the release: no solutions, no hidden tests) the judge matches
+  submissions against.  The wheel is installed *outside* every Python
+  environment, into :data:`GRADING_TARGET` (``setup.sh`` runs the script), and
+  ``run_autograder`` puts that folder on the grading process's ``PYTHONPATH``
+  only: the student's kernel (``python -S``, a cleaned environment, only the
+  interpreter's own site-packages on ``sys.path``) can neither import it nor,
+  isolated, read it.  The otter config names the depthlab plugin
+  (:mod:`depthlab.engines.otter_plugin`), which grades outside the student's
+  kernel and replaces otter's results.  The zip has a stable name and
+  deterministic content (sorted entries, fixed dates), so an unchanged source
+  gives a byte-identical zip.
 
 The hidden tests in the zip are placeholders that always fail: without the
 plugin, a submission gets no points rather than free ones.
@@ -54,6 +61,13 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: where the grading code and the template live inside the autograder zip
 ZIP_DIR = "depthlab"
 GRADESCOPE_SOURCE = "/autograder/source"
+#: where the zip's setup installs the grading wheel on Gradescope: a folder of its own, outside every
+#: Python environment, on the grading process's path only (run_autograder's PYTHONPATH)
+GRADING_TARGET = "/autograder/depthlab-grading"
+#: the script, inside the zip's ``depthlab/`` folder, that installs the wheel there
+INSTALL_SCRIPT = "install-grading.sh"
+#: otter's conda environment on Gradescope (otter.generate's OTTER_ENV_NAME)
+OTTER_ENV = "otter-env"
 #: what the grading code needs at run time on Gradescope (otter brings the rest)
 GRADING_REQUIREMENTS = ("numpy>=1.26", "matplotlib>=3.8", "nbformat>=5.10", "jupyter_client>=8.6",
                         "ipykernel>=6.29", "click>=8.1")
@@ -73,11 +87,18 @@ Per assignment `<a>`:
   that works under any file name, and `grader.check("<function>")` cells that run
   the public tests in `student/tests/`). Students submit the `.ipynb`.
 - `autograder/<a>-autograder.zip`: upload it as the Gradescope autograder. It is
-  otter assign's zip plus `depthlab/`: a wheel of depthlab's grading code that
-  `environment.yml` installs, and the template the judge matches submissions
-  against. The depthlab otter plugin grades every function outside the student's
-  kernel, with time limits, and writes depthlab's results (no hidden tests, no
-  reference code) into Gradescope's `results.json`. Its hidden otter tests are
+  otter assign's zip plus `requirements.txt` (the pip packages of
+  `environment.yml`) and `depthlab/`: a wheel of depthlab's grading code (with
+  the reference), `install-grading.sh`, which `setup.sh` runs to install that
+  wheel into `/autograder/depthlab-grading` (outside every Python environment,
+  readable by root only), and the template the judge matches submissions
+  against. `run_autograder` gives that folder to the grading process alone
+  (`PYTHONPATH`); the student's kernel cannot import it. The depthlab otter
+  plugin grades every function outside the student's kernel, with time limits,
+  and writes depthlab's results (no hidden tests, no reference code) into
+  Gradescope's `results.json`; the autograder's stdout, for instructors only
+  (`stdout_visibility: "hidden"`), names the isolation the kernels had
+  ("depthlab: kernels isolated by landlock"). Its hidden otter tests are
   placeholders that always fail, so the zip gives no points without the plugin.
 
 Time limits are depthlab's (per cell 30 s, per function's hidden cases 20 s, per
@@ -260,8 +281,8 @@ def assignment_config(assignment: str) -> str:
         "tests:",
         "  files: true",
         "  ok_format: false",
-        "requirements:",
-        f"  - {GRADESCOPE_SOURCE}/{ZIP_DIR}/{wheel_name()}",
+        "requirements:               # the grading wheel's dependencies (the wheel itself: setup.sh, outside otter-env)",
+        *[f"  - {_yaml_scalar(r)}" for r in GRADING_REQUIREMENTS],
         "generate:",
         "  show_stdout: false        # the autograder's stdout (integrity notes) is for instructors",
         "  show_hidden: false",
@@ -513,17 +534,30 @@ def _module_file(pkg_root: Path, name: str) -> Optional[Path]:
     return None
 
 
+_FILE_NAME = re.compile(r"[\w-][\w.-]{0,200}\.\w+")
+
+
+def sibling_files(module: Path) -> list[Path]:
+    """Files next to ``module`` that its code names in a string (``Path(__file__).with_name
+    ("sandbox_boot.py")``): it reads them at run time, so the wheel needs them too."""
+    names = {n.value for n in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+             if isinstance(n, ast.Constant) and isinstance(n.value, str) and _FILE_NAME.fullmatch(n.value)}
+    return sorted(module.parent / n for n in names if (module.parent / n).is_file() and module.parent / n != module)
+
+
 def wheel_files(assignment: str) -> dict:
     """``{path in the wheel: bytes}``: depthlab's grading modules (see
-    :func:`grading_modules`; this assignment's checks only) and the assignment's
-    reference solution (the judge runs it in the grading process)."""
+    :func:`grading_modules`; this assignment's checks only), the files they read
+    next to themselves (:func:`sibling_files`), and the assignment's reference
+    solution (the judge runs it in the grading process)."""
     from ..judge.prepare import load_spec
     spec = load_spec(assignment)
     pkg_root = _package_root()
     files = {}
     for name in grading_modules(assignment):
         path = _module_file(pkg_root, name)
-        files[path.relative_to(pkg_root).as_posix()] = path.read_bytes()
+        for path in [path, *sibling_files(path)]:
+            files[path.relative_to(pkg_root).as_posix()] = path.read_bytes()
     ref = importlib.import_module(spec.reference_module)
     ref_path = Path(ref.__file__)
     parts = spec.reference_module.split(".")
@@ -559,7 +593,7 @@ def build_wheel(assignment: str) -> tuple[str, bytes]:
 
 # --------------------------------------------------------------------------- deterministic zips
 
-EXECUTABLE = {"run_autograder", "setup.sh"}
+EXECUTABLE = {"run_autograder", "setup.sh", INSTALL_SCRIPT}
 
 
 def deterministic_zip(entries: dict) -> bytes:
@@ -628,7 +662,89 @@ def _autograder_zip(assignment: str, dist: Path, root: Optional[Path]) -> bytes:
     name, wheel = build_wheel(assignment)
     entries[f"{ZIP_DIR}/{name}"] = wheel
     entries[f"{ZIP_DIR}/template/{assignment}.ipynb"] = (nbformat.writes(template_notebook(assignment, root)) + "\n").encode()
+    entries[f"{ZIP_DIR}/{INSTALL_SCRIPT}"] = install_script(name).encode()
+    entries["requirements.txt"] = requirements_txt(entries["environment.yml"]).encode()
+    entries["setup.sh"] = gradescope_setup(entries["setup.sh"].decode()).encode()
+    entries["run_autograder"] = gradescope_run_autograder(entries["run_autograder"].decode()).encode()
     return deterministic_zip(entries)
+
+
+# --------------------------------------------------------------------------- Gradescope: the grading code out of the kernel's view
+
+def install_script(wheel: str) -> str:
+    """``depthlab/install-grading.sh``: the wheel into :data:`GRADING_TARGET`, with the
+    ``python`` on ``PATH`` (``setup.sh`` runs it inside otter's environment)."""
+    source = f"{GRADESCOPE_SOURCE}/{ZIP_DIR}"
+    return f"""#!/bin/bash
+# GENERATED by `depthlab release` (autograder/depthlab/engines/otter_assign.py): do not edit.
+#
+# Installs depthlab's grading code and this assignment's reference (the wheel next
+# to this script) into {GRADING_TARGET}: a folder outside every Python
+# environment, so it is on no interpreter's path. run_autograder gives it to the
+# grading process alone (PYTHONPATH); the student's notebook runs in a kernel
+# started with `python -S`, a cleaned environment and only the interpreter's own
+# site-packages on sys.path. The folder and {source} are made
+# readable by root only, so a kernel running as another user cannot read them either.
+# setup.sh runs this inside otter's environment; elsewhere, the python on PATH.
+set -euo pipefail
+rm -rf {GRADING_TARGET}
+python -m pip install --quiet --no-deps --no-index --target {GRADING_TARGET} {source}/{wheel}
+chmod -R go-rwx {GRADING_TARGET} {source}
+"""
+
+
+def requirements_txt(environment_yml: bytes) -> str:
+    """The pip packages of otter's ``environment.yml`` (otter-grader and the grading
+    wheel's dependencies), for a grader that uses a plain virtual environment."""
+    import yaml
+    env = yaml.safe_load(environment_yml)
+    pips = [d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d]
+    if len(pips) != 1:
+        raise OtterAssignError(f"otter's environment.yml has {len(pips)} pip sections, expected one")
+    local = [r for r in pips[0] if "/" in r]
+    if local:
+        raise OtterAssignError(f"environment.yml installs files into otter's environment: {local}; the grading "
+                               "wheel must stay out of it (install-grading.sh installs it)")
+    return ("# GENERATED by `depthlab release`: environment.yml's pip packages. The grading wheel is not here:\n"
+            f"# {ZIP_DIR}/{INSTALL_SCRIPT} installs it outside the environment.\n" + "\n".join(pips[0]) + "\n")
+
+
+def gradescope_setup(otter_setup: str) -> str:
+    """otter's ``setup.sh``, then the grading wheel installed by :func:`install_script`."""
+    return (otter_setup.rstrip("\n") + "\n\n"
+            "# depthlab (GENERATED by `depthlab release`): the grading code and the reference go\n"
+            f"# into {GRADING_TARGET}, outside {OTTER_ENV}, out of the student's kernel's view.\n"
+            f"mamba run -n {OTTER_ENV} bash {GRADESCOPE_SOURCE}/{ZIP_DIR}/{INSTALL_SCRIPT}\n")
+
+
+def gradescope_run_autograder(otter_run: str) -> str:
+    """otter's ``run_autograder`` with the grading folder on the grader's path.
+
+    Otter's script activates its conda environment, then runs ``run_otter.py``.
+    Here the activation happens where that environment exists (Gradescope's
+    image, ``/root/miniforge3``); elsewhere (a virtual environment with
+    ``requirements.txt``, first on ``PATH``) the ``python`` on ``PATH`` runs.
+    """
+    lines = otter_run.rstrip("\n").split("\n")
+    run = f"python {GRADESCOPE_SOURCE}/run_otter.py"
+    if len(lines) < 3 or not lines[0].startswith("#!") or lines[-1] != run \
+            or not any(f"activate {OTTER_ENV}" in l for l in lines[1:-1]):
+        raise OtterAssignError("otter's run_autograder is not the script depthlab knows (a shebang, the activation of "
+                               f"{OTTER_ENV}, then `{run}`):\n{otter_run}")
+    activation = "\n".join("    " + l for l in lines[1:-1])
+    return f"""{lines[0]}
+# GENERATED by `depthlab release` from otter assign's run_autograder: do not edit.
+# The grading code and the reference are in {GRADING_TARGET} (setup.sh), on
+# this process's path only: the student's kernel, started with `python -S` and a
+# cleaned environment, neither imports nor (isolated) reads them.
+if [ -d /root/miniforge3 ]; then
+    # Gradescope: the conda environment setup.sh made
+{activation}
+fi
+# elsewhere: the python first on PATH (a virtual environment with requirements.txt)
+export PYTHONPATH={GRADING_TARGET}
+{run}
+"""
 
 
 def generate(assignment: str, root: Optional[Path] = None) -> dict:

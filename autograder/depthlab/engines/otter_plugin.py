@@ -17,8 +17,10 @@ limit).  This plugin keeps the student's code away from all of that:
   per graded function, whose only output is depthlab's message for students
   (never test code or the reference); the full result record is kept as plugin
   data (``results.pkl``), where :mod:`depthlab.engines.otter_engine` reads it;
-- ``generate_report``: integrity notes and events for the autograder's stdout,
-  which Gradescope shows to instructors only.
+- ``generate_report``: the isolation level the student's kernels had
+  ("depthlab: kernels isolated by landlock"), integrity notes and events for the
+  autograder's stdout, which Gradescope shows to instructors only
+  (``results.json`` says ``stdout_visibility: "hidden"``, see :class:`GradescopeResults`).
 
 The otter init and ``grader.check`` cells of depthlab's otter student notebook
 are dropped before grading (they do nothing for the judge); everything else is
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Optional
 
 from otter.plugins import AbstractOtterPlugin
+from otter.test_files import GradingResults
 
 from ..config import GradingConfig
 from ..judge.notebook import SubmissionError, Template, read_notebook
@@ -185,13 +188,26 @@ class DepthlabPlugin(AbstractOtterPlugin):
     def generate_report(self):
         r = self.result
         if r is None:
-            return "depthlab did not grade this submission."
-        lines = [f"depthlab ({r.assignment}): {r.score:g} / {r.max_score:g} in {r.seconds:.1f} s"]
+            return "depthlab did not grade this submission.\n" + self._isolation_line(None)
+        lines = [f"depthlab ({r.assignment}): {r.score:g} / {r.max_score:g} in {r.seconds:.1f} s",
+                 self._isolation_line(r)]
         if r.error:
             lines.append(f"error: {r.error}")
         lines += [f"integrity: {f.kind}: {f.detail}" for f in r.integrity]
         lines += [f"event: {e}" for e in r.events]
         return "\n".join(lines)
+
+    def _isolation_line(self, result: Optional[NotebookResult]) -> str:
+        """Which isolation the student's kernels had, for the instructor (the stdout is
+        instructors-only: ``stdout_visibility`` is "hidden", see :class:`GradescopeResults`)."""
+        level = getattr(result, "isolation", None)
+        if not level:
+            try:
+                from ..judge.kernel import isolation_mode
+                level = isolation_mode(self._config().isolation)
+            except Exception as exc:   # auto refuses when no safe level works: say why (never crash the report)
+                return f"depthlab: no kernel isolation level: {exc.__class__.__name__}: {exc}"
+        return f"depthlab: kernels isolated by {level}"
 
 
 def skip_otter_kernel() -> bool:
@@ -231,9 +247,28 @@ def skip_otter_kernel() -> bool:
     return True
 
 
+class GradescopeResults(GradingResults):
+    """Otter's results, written to Gradescope's ``results.json`` as its specification
+    (https://gradescope-autograders.readthedocs.io/en/latest/specs/) asks:
+
+    - ``stdout_visibility: "hidden"``: the autograder's stdout (integrity notes,
+      events, the isolation level) is for instructors only (otter writes the key
+      only to show the stdout to students, with ``show_stdout``);
+    - a top-level ``score``, depthlab's total: the specification requires it when
+      not every test has a score, and otter's "Public Tests" summary has none.
+    """
+
+    def to_gradescope_dict(self, ag_config):
+        out = super().to_gradescope_dict(ag_config)
+        out["stdout_visibility"] = "hidden"
+        out.setdefault("score", round(self.total, 5))
+        return out
+
+
 def replace_results(results, result: NotebookResult) -> None:
     """Put depthlab's result into otter's ``GradingResults``: one public otter test per
-    depthlab test, scored with depthlab's points and worded with depthlab's message."""
+    depthlab test, scored with depthlab's points and worded with depthlab's message.
+    The object becomes a :class:`GradescopeResults` (instructor-only stdout)."""
     from otter.test_files.abstract_test import TestCase, TestCaseResult
     from otter.test_files.exception_test import ExceptionTestFile
     files = []
@@ -245,6 +280,8 @@ def replace_results(results, result: NotebookResult) -> None:
         tf.update_score(float(t.points))
         files.append(tf)
     results.results = {tf.name: tf for tf in files}
+    if type(results) is GradingResults:
+        results.__class__ = GradescopeResults
     if getattr(results, "_catastrophic_error", None) is not None:
         results._catastrophic_error = None   # otter's empty run failing says nothing about depthlab's grading
     notes = []
