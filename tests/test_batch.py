@@ -22,9 +22,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from depthlab import batch, classgen
-from depthlab.batch import (MAX_MEMBER_BYTES, Progress, ResultStore, Submission, collect, student_from_name,
-                            write_grades_csv)
+from depthlab import classgen
+from depthlab.classgrade import collect as collecting, dispatch, run
+from depthlab.classgrade.collect import MAX_MEMBER_BYTES, Submission, collect, student_from_name
+from depthlab.classgrade.export import write_grades_csv
+from depthlab.classgrade.progress import Progress
+from depthlab.classgrade.store import STORE_VERSION, ResultStore
+from depthlab.config import GradingConfig
 from depthlab.judge.prepare import load_spec
 from depthlab.judge import results as R
 
@@ -101,15 +105,15 @@ def test_zip_extraction_refuses_unsafe_members_one_line_each(tmp_path):
 def test_reading_a_member_stops_at_the_limit(tmp_path, monkeypatch):
     """The read is capped at the limit whatever the header says (zipfile itself
     also stops at the header's size and checks the CRC); here the limit shrinks."""
-    monkeypatch.setattr(batch, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(collecting, "MAX_MEMBER_BYTES", 1000)
     path = _zip(tmp_path / "c.zip", [("eve_1_2_ps2.ipynb", b"a" * 5000)])
     with zipfile.ZipFile(path) as zf:
         with pytest.raises(ValueError, match="over 0 MB"):
-            batch._read_member(zf, zf.infolist()[0])
+            collecting._read_member(zf, zf.infolist()[0])
         info = zf.infolist()[0]
         info.file_size = 10          # a header that lies: zipfile reads 10 bytes, and the CRC fails
         with pytest.raises(zipfile.BadZipFile):
-            batch._read_member(zf, info)
+            collecting._read_member(zf, info)
 
 
 def test_a_corrupt_zip_is_one_clear_error(tmp_path):
@@ -153,7 +157,7 @@ def test_notebooks_nbgrader_would_refuse_are_upgraded_in_place(tmp_path):
     good = tmp_path / "good.ipynb"
     nbformat.write(base, str(good))
     before = good.read_bytes()
-    assert not batch.normalise_for_nbgrader(good) and good.read_bytes() == before
+    assert not collecting.normalise_for_nbgrader(good) and good.read_bytes() == before
     v3 = tmp_path / "v3.ipynb"
     v3.write_text(nbformat.writes(nbformat.convert(base, 3), version=3))
     old = json.loads(before)
@@ -167,14 +171,14 @@ def test_notebooks_nbgrader_would_refuse_are_upgraded_in_place(tmp_path):
     dups = tmp_path / "dup.ipynb"
     dups.write_text(json.dumps(dup))
     for path in (v3, v40, dups):
-        assert batch.normalise_for_nbgrader(path), path.name
+        assert collecting.normalise_for_nbgrader(path), path.name
         nb = nbformat.read(str(path), as_version=4)
         nbformat.validate(nb)
         assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
         assert len({c.id for c in nb.cells}) == 2 and [c.source for c in nb.cells] == ["x = 1", "hi"]
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{not json")
-    assert not batch.normalise_for_nbgrader(broken) and broken.read_text() == "{not json"
+    assert not collecting.normalise_for_nbgrader(broken) and broken.read_text() == "{not json"
 
 
 # --------------------------------------------------------------------------- the store and grades.csv
@@ -189,7 +193,7 @@ def _result(student, points, error=None, flags=()):
 
 def test_store_writes_whole_files_only(tmp_path):
     store = ResultStore(A, tmp_path)
-    entry = {"version": batch.STORE_VERSION, "student": "s1", "record": _result("s1", {"sigmoid": 2}).to_record()}
+    entry = {"version": STORE_VERSION, "student": "s1", "record": _result("s1", {"sigmoid": 2}).to_record()}
     store.save(entry)
     assert store.load("s1") == json.loads(json.dumps(entry))
     assert [p.name for p in store.folder.iterdir()] == ["s1.json"]          # no temporary left behind
@@ -274,12 +278,12 @@ def test_a_crashing_or_stuck_worker_costs_only_its_notebook(tmp_path, monkeypatc
     root = tmp_path / "course"
     classgen.write_skeleton_course(A, root)
     monkeypatch.setenv("DEPTHLAB_ROOT", str(root))
-    monkeypatch.setattr(batch, "STUCK_GRACE", 2.0)
+    monkeypatch.setattr(dispatch, "STUCK_GRACE", 2.0)
     students = ["crash0", "a1", "crash1", "a2", "hang1", "a3", "a4", "a5"]
     answers: dict = {}
     subs = {s: (Submission(s, tmp_path / f"{s}.ipynb", f"{s}.ipynb"), "sha") for s in students}
-    batch._run_workers(A, "direct", root, batch.GradingConfig(notebook_timeout=1.0), [(s, "p") for s in students],
-                       2, 0, lambda s, rec: answers.setdefault(s, []).append(rec), subs, target=fake_worker)
+    dispatch.run_workers(A, "direct", root, GradingConfig(notebook_timeout=1.0), [(s, "p") for s in students],
+                         2, 0, lambda s, rec: answers.setdefault(s, []).append(rec), subs, target=fake_worker)
     assert sorted(answers) == sorted(students) and all(len(v) == 1 for v in answers.values())
     assert all(answers[s][0] == {"student": s, "by": answers[s][0]["by"]} for s in students if s[0] == "a")
     for s in ("crash0", "crash1"):
@@ -328,9 +332,9 @@ def test_a_class_with_broken_and_hostile_submissions(tmp_path, monkeypatch):
     roster = classgen.generate_class(A, 6, root, seed=11, hostile=["not_a_notebook", "monkeypatch", "infinite_loop"])
     old_format = roster.files[roster.students[5].id]      # saved by an old Jupyter: nbformat 3
     old_format.write_text(nbformat.writes(nbformat.convert(nbformat.read(str(old_format), 4), 3), version=3))
-    config = batch.GradingConfig(test_timeout=2.0, cell_timeout=5.0)
+    config = GradingConfig(test_timeout=2.0, cell_timeout=5.0)
     err = io.StringIO()
-    summary = batch.autograde(A, root=root, jobs=2, config=config, stream=err)
+    summary = run.autograde(A, root=root, jobs=2, config=config, stream=err)
     ids = [s.id for s in roster.students]
     by = {r.student: r for r in summary.results}
     assert sorted(by) == sorted(ids) and sorted(summary.graded) == sorted(ids)
@@ -450,7 +454,7 @@ def test_killed_runs_resume_without_regrading_or_losing_anything(tmp_path):
     assert "interrupted" in (tmp_path / f"log-{signal.SIGINT}.txt").read_text()
     second, _ = run_until(len(first) + 1, signal.SIGKILL)
     assert all(second[s] == first[s] for s in first), "a finished result was regraded"
-    summary = batch.autograde(A, root=root, jobs=1, progress=False)
+    summary = run.autograde(A, root=root, jobs=1, progress=False)
     ids = {s.id for s in roster.students}
     assert set(summary.skipped) == set(second) and set(summary.graded) == ids - set(second)
     final = {p.stem: p.read_bytes() for p in store.folder.glob("*.json")}
@@ -461,7 +465,7 @@ def test_killed_runs_resume_without_regrading_or_losing_anything(tmp_path):
 
 POOL_SCRIPT = """
 import sys, time
-from depthlab.batch import KernelPool
+from depthlab.classgrade.pool import KernelPool
 from depthlab.config import GradingConfig
 pool = KernelPool(GradingConfig(), size=1)
 k = pool.take()
@@ -500,7 +504,7 @@ def test_a_zip_of_notebooks_is_graded_by_student_id(tmp_path):
         zf.writestr("../escape_9_9_x.ipynb", NB)
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
     err = io.StringIO()
-    summary = batch.autograde(A, zpath, root=root, engine="direct", jobs=1, stream=err, progress=False)
+    summary = run.autograde(A, zpath, root=root, engine="direct", jobs=1, stream=err, progress=False)
     by = {r.student: r for r in summary.results}
     assert set(by) == {s.id for s in roster.students} | {"escape"}
     assert by["escape"].error and "leaving the folder" in by["escape"].error

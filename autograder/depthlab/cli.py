@@ -127,7 +127,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, is
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
     LMS/Gradescope zip (the student id comes from each file name).
     """
-    from .batch import BatchInterrupted, autograde as run
+    from .classgrade.run import BatchInterrupted, autograde as run
     from .courselock import EXIT_BUSY, CourseBusy
     from .report import report
     config = GradingConfig.from_env(isolation=isolation)
@@ -181,7 +181,7 @@ def report(assignment, out):
 @click.option("--jobs", type=int, default=0, help="Notebooks graded at once (default: one per core).")
 def demo(students, out, jobs):
     """Release, generate a class for every assignment, grade it, and write grades and reports."""
-    from .batch import demo as run
+    from .classgrade.demo import demo as run
     try:
         run(out=out, students=students, jobs=jobs, echo=click.echo)
     except (FileNotFoundError, RuntimeError) as exc:

@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 from . import templates
 from .judge.notebook import SubmissionError, grade_id, read_notebook
+from .classgrade.store import load_results, write_atomic
 from .judge.results import NotebookResult
 from .paths import course_root
 
@@ -90,7 +91,6 @@ def render(result: NotebookResult, written: Iterable[WrittenAnswer] = ()) -> str
 def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None,
              students: Optional[Iterable[str]] = None) -> list[Path]:
     """Write one feedback page per stored result; return the paths written."""
-    from .batch import _write_atomic, load_results
     root = Path(root or course_root())
     out = Path(out) if out else root / "feedback"
     wanted = set(students) if students else None
@@ -105,6 +105,6 @@ def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path
                                  manual.get(w.grade_id, (None, ""))[0], manual.get(w.grade_id, (None, ""))[1] or "")
                    for w in written_answers(notebook)]
         path = out / student / assignment / f"{assignment}.html"
-        _write_atomic(path, render(result, answers).encode("utf-8"))
+        write_atomic(path, render(result, answers).encode("utf-8"))
         written.append(path)
     return written

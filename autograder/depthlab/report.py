@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import templates
+from .classgrade.store import load_results, write_atomic
 from .judge.results import NotebookResult
 from .paths import course_root
 from .text import clip
@@ -305,9 +306,8 @@ def _squeeze(message: str, width: int, label: int = 44) -> str:
 
 def report(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None) -> tuple[Path, str]:
     """Write the HTML report (default ``reports/<a>/report.html``); return its path and the text table."""
-    from .batch import _write_atomic, load_results
     root = Path(root or course_root())
     summary = summarize(assignment, load_results(assignment, root), root=root)
     path = Path(out) if out else root / "reports" / assignment / "report.html"
-    _write_atomic(path, render_html(summary).encode("utf-8"))
+    write_atomic(path, render_html(summary).encode("utf-8"))
     return path, render_text(summary)

@@ -1,0 +1,156 @@
+"""The worker processes of the class grading: hand each (student, notebook) task to
+a worker, collect the answers, and stand in for a worker that dies or hangs
+(its notebook becomes that student's ungraded result; a new worker takes over).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections import deque
+from dataclasses import asdict
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..config import GradingConfig
+from . import worker
+
+#: seconds past the notebook time limit after which a worker stuck on one notebook is stopped
+STUCK_GRACE = 120.0
+
+
+def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig, tasks: list,
+                jobs: int, prestart: int, done: Callable[[str, dict], None], subs: dict,
+                target: Optional[Callable] = None) -> None:
+    """Hand tasks to ``jobs`` worker processes until every task has an answer.
+
+    Each worker has its own pipe and gets its next notebook when it reports the
+    last one, so the batch always knows who holds which notebook.  A worker that
+    dies, or spends longer than the notebook time limit (plus STUCK_GRACE) on one
+    notebook and is stopped, turns that notebook into an ungraded result and is
+    replaced.  ``target`` replaces :func:`~depthlab.classgrade.worker.main` (tests); it gets its end
+    of the pipe and the setup dict.
+    """
+    ctx = mp.get_context("spawn")
+    setup = {"assignment": assignment, "engine": engine, "root": str(root), "config": asdict(config),
+             "prestart": prestart}
+    todo = deque(tasks)
+    jobs = max(1, min(jobs, len(tasks)))
+    limit = config.notebook_timeout + STUCK_GRACE
+    workers: dict = {}     # pid -> process
+    pipes: dict = {}       # pid -> the batch's end of its pipe
+    assigned: dict = {}    # pid -> (student it is grading, since when)
+    stopping: dict = {}    # pid -> when it was told to stop for taking too long
+    ready: set = set()
+    pending = {student for student, _ in tasks}
+    failures = 0
+
+    def spawn():
+        mine, theirs = ctx.Pipe()
+        p = ctx.Process(target=target or worker.main, args=(theirs, setup), daemon=True)
+        p.start()
+        theirs.close()
+        workers[p.pid], pipes[p.pid] = p, mine
+
+    def send(pid: int, message) -> None:
+        try:
+            pipes[pid].send(message)
+        except (OSError, EOFError):
+            pass   # it died; reap() answers for its notebook
+
+    def give(pid: int) -> None:
+        if todo:
+            task = todo.popleft()
+            assigned[pid] = (task[0], time.monotonic())
+            send(pid, task)
+        else:
+            send(pid, None)
+
+    def handle(pid: int, message) -> None:
+        nonlocal failures
+        kind, _pid, student, payload = message
+        if kind == "ready":
+            ready.add(pid)
+            give(pid)
+        elif kind == "done":
+            if assigned.get(pid, (None,))[0] == student:
+                del assigned[pid]
+            if student in pending:
+                pending.discard(student)
+                done(student, payload)
+            give(pid)
+        elif kind == "failed":
+            failures += 1
+            if failures > 2 * jobs:
+                raise RuntimeError(f"the grading workers could not start: {payload}")
+
+    def receive(timeout: float) -> None:
+        by_conn = {c: pid for pid, c in pipes.items()}
+        for conn in wait(list(by_conn), timeout=timeout):
+            pid = by_conn[conn]
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                continue   # the worker is gone (or going): reap() sees it
+            handle(pid, message)
+
+    def police(now: float):
+        for pid, (student, since) in list(assigned.items()):
+            p = workers.get(pid)
+            if p is None or not p.is_alive():
+                continue
+            if pid not in stopping and now - since > limit:
+                stopping[pid] = now
+                p.terminate()            # the worker stops its kernels, then exits
+            elif pid in stopping and now - stopping[pid] > 10:
+                p.kill()
+
+    def reap():
+        nonlocal failures
+        for pid in [pid for pid, p in workers.items() if p.exitcode is not None]:
+            conn = pipes[pid]
+            try:   # what it sent before dying is still in its pipe
+                while conn.poll():
+                    handle(pid, conn.recv())
+            except (EOFError, OSError):
+                pass
+            p = workers.pop(pid)
+            pipes.pop(pid).close()
+            if pid not in ready:
+                failures += 1
+                if failures > 2 * jobs:
+                    raise RuntimeError(f"the grading workers could not start (exit code {p.exitcode}); "
+                                       "a script calling autograde() needs `if __name__ == '__main__':`")
+            lost, _since = assigned.pop(pid, (None, 0))
+            if lost in pending:
+                pending.discard(lost)
+                why = (f"grading took longer than {limit:.0f} s and was stopped" if pid in stopping
+                       else f"grading crashed (worker process exit code {p.exitcode})")
+                done(lost, worker.ungraded(assignment, engine, subs[lost][0], why).to_record())
+            if todo and len(workers) < jobs:
+                spawn()
+
+    for _ in range(jobs):
+        spawn()
+    try:
+        while pending:
+            receive(0.5)
+            police(time.monotonic())
+            reap()
+            if not workers and pending:
+                raise RuntimeError(f"the grading workers stopped with {len(pending)} notebook(s) left; "
+                                   "run the same command again to grade them")
+    finally:
+        for pid, p in workers.items():
+            if p.is_alive():
+                if pending:
+                    p.terminate()
+                else:
+                    send(pid, None)
+        deadline = time.monotonic() + 30
+        for p in workers.values():
+            p.join(timeout=max(0.1, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+        for conn in pipes.values():
+            conn.close()

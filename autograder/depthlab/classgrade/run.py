@@ -1,0 +1,192 @@
+"""``depthlab autograde ASSIGNMENT [SOURCE]``: the class grading's steps, in order.
+
+1. **collect** the submissions into nbgrader's ``submitted/<student>/<a>/<a>.ipynb``
+   layout of the course directory (from that layout itself, a folder of
+   notebooks, or an LMS/Gradescope zip, extracted safely): :mod:`.collect`;
+2. **skip** every student whose stored result still holds (same notebook bytes,
+   same grading code, same engine; with the nbgrader engine also an autograded
+   notebook and a gradebook entry): :mod:`.store`, :mod:`.gradebook`;
+3. **grade** the rest in worker processes (:mod:`.dispatch`), each grading one
+   notebook at a time (:mod:`.worker`) with a pool of pre-started sandboxed
+   kernels (:mod:`.pool`, one fresh kernel per notebook).  With the nbgrader
+   engine a worker runs nbgrader's own autograde (depthlab's judge in place of
+   Execute), so the gradebook and ``autograded/`` hold exactly what
+   ``nbgrader autograde`` stores;
+4. **store** each result atomically (``.depthlab/results/<a>/<student>.json``,
+   temporary file + rename) as soon as it arrives, so a killed run loses nothing
+   that finished: :mod:`.store`;
+5. **export** ``grades.csv``: one row per student, one column per test: :mod:`.export`.
+
+A submission that cannot be read, hangs, kills its kernel or even crashes its
+worker process becomes that student's ungraded result; the batch goes on.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..config import GradingConfig
+from ..courselock import CourseLock
+from ..grading import ENGINES
+from ..judge.prepare import load_spec
+from ..judge.results import NotebookResult
+from ..judge.sandbox import isolation_mode
+from ..paths import course_root, source_notebook
+from .collect import collect, normalise_for_nbgrader
+from .dispatch import run_workers
+from .export import write_grades_csv
+from .gradebook import ensure_gradebook, gradebook_students
+from .progress import Progress
+from .store import STORE_VERSION, ResultStore, file_sha, grading_fingerprint
+from .worker import ungraded
+
+
+@dataclass
+class BatchSummary:
+    """What a run did. ``results`` holds every collected student's result (stored
+    earlier or graded now); ``graded`` the students graded in this run."""
+
+    assignment: str
+    results: list
+    graded: list
+    skipped: list
+    problems: list
+    csv_path: Optional[Path]
+    seconds: float
+    interrupted: bool = False
+
+
+def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "nbgrader", jobs: int = 0,
+              root: Optional[Path] = None, config: Optional[GradingConfig] = None,
+              csv_path: Optional[Path] = None, force: bool = False, prestart: int = 1,
+              progress: bool = True, stream=None,
+              on_result: Optional[Callable[[NotebookResult], None]] = None, wait: bool = False) -> BatchSummary:
+    """Grade every submission of ``assignment`` found in ``source``; see the module docstring.
+
+    jobs: worker processes (0: one per core). prestart: kernels each worker keeps
+    started ahead (0: start each kernel when its notebook is graded).
+    force: regrade students whose stored result still holds.
+    csv_path: where grades.csv goes (default ``reports/<a>/grades.csv``).
+    wait: when another autograde of the course runs, wait for it (saying so once
+    on ``stream``) instead of raising :class:`~depthlab.courselock.CourseBusy`.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    root = Path(root or course_root()).resolve()
+    stream = stream or sys.stderr
+    previous = os.environ.get("DEPTHLAB_ROOT")
+    os.environ["DEPTHLAB_ROOT"] = str(root)    # the source notebook is read from this course
+    try:
+        # one run per course: the store, grades.csv and the gradebook have one writer
+        with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
+            return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
+                              stream, on_result)
+    finally:
+        if previous is None:
+            os.environ.pop("DEPTHLAB_ROOT", None)
+        else:
+            os.environ["DEPTHLAB_ROOT"] = previous
+
+
+def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress, stream,
+               on_result) -> BatchSummary:
+    spec = load_spec(assignment)
+    config = config or GradingConfig.from_env()
+    started = time.monotonic()
+    level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe
+    stream.write(f"student code runs isolated by: {level}\n")
+    if not source_notebook(assignment, root).exists():
+        raise FileNotFoundError(f"{source_notebook(assignment, root)} does not exist: grading needs the source notebook")
+    if engine == "otter":
+        try:
+            from ..engines import otter_engine  # noqa: F401  (heavy: lazy, and only to say whether it is there)
+        except ImportError as exc:
+            raise RuntimeError(f"the otter engine is not available: {exc}") from None
+    found = collect(assignment, source, root=root)
+    for line in found.problems:
+        stream.write(f"warning: {line}\n")
+    if engine == "nbgrader":
+        for sub in found.submissions:
+            if sub.path is not None:
+                normalise_for_nbgrader(sub.path)
+    if engine == "nbgrader":
+        ensure_gradebook(assignment, root)
+    store = ResultStore(assignment, root)
+    fingerprint = grading_fingerprint(assignment, root)
+    in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
+
+    todo, skipped, rejected = [], [], []
+    for sub in found.submissions:
+        sha = file_sha(sub.path, sub.rejected)
+        entry = None if force else store.load(sub.student)
+        fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
+                 and entry.get("engine") == engine)
+        if fresh and engine == "nbgrader" and not entry["record"].get("error"):
+            fresh = sub.student in in_gradebook and (
+                root / "autograded" / sub.student / assignment / f"{assignment}.ipynb").exists()
+        if fresh:
+            skipped.append(sub.student)
+        elif sub.path is None:
+            rejected.append((sub, sha))
+        else:
+            todo.append((sub, sha))
+
+    def entry_for(student: str, sha: str, record: dict) -> dict:
+        return {"version": STORE_VERSION, "assignment": assignment, "student": student, "engine": engine,
+                "sha256": sha, "fingerprint": fingerprint,
+                "graded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "record": record}
+
+    graded: list[str] = []
+    for sub, sha in rejected:
+        result = ungraded(assignment, engine, sub, sub.rejected)
+        store.save(entry_for(sub.student, sha, result.to_record()))
+        graded.append(sub.student)
+        if on_result:
+            on_result(result)
+
+    bar = Progress(len(todo), label=f"{assignment}", stream=stream, enabled=progress)
+    if skipped and progress:
+        stream.write(f"{assignment}: {len(skipped)} already graded (kept), {len(todo)} to grade\n")
+    interrupted = False
+    by_student = {sub.student: (sub, sha) for sub, sha in todo}
+
+    def done(student: str, record: dict) -> None:
+        sub, sha = by_student[student]
+        store.save(entry_for(student, sha, record))
+        graded.append(student)
+        result = NotebookResult.from_record(record)
+        bar.update(f"{student} {result.score:g}/{result.max_score:g}" + (" (not graded)" if result.error else ""))
+        if on_result:
+            on_result(result)
+
+    try:
+        if todo:
+            run_workers(assignment, engine, root, config, [(s.student, str(s.path)) for s, _ in todo],
+                         jobs or config.effective_jobs, prestart, done, by_student)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+    keep = {s.student for s in found.submissions}
+    results = [r for r in store.results() if r.student in keep or r.student is None]
+    csv_path = Path(csv_path) if csv_path else root / "reports" / assignment / "grades.csv"
+    write_grades_csv(results, spec, csv_path)
+    summary = BatchSummary(assignment, results, graded, skipped, found.problems, csv_path,
+                           round(time.monotonic() - started, 2), interrupted)
+    if interrupted:
+        raise BatchInterrupted(summary)
+    return summary
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C: what finished is stored; a rerun grades the rest."""
+
+    def __init__(self, summary: BatchSummary):
+        super().__init__()
+        self.summary = summary
+

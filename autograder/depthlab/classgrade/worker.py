@@ -1,0 +1,149 @@
+"""One worker process of the class grading: it receives (student, notebook) tasks
+on its pipe, grades each with the chosen engine (nbgrader, otter or depthlab's
+own) in a kernel from its :class:`~depthlab.classgrade.pool.KernelPool`, and
+sends the result record back.  Also the ungraded result of a student whose
+notebook could not be graded at all.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+from ..config import GradingConfig
+from ..judge.notebook import SubmissionError, read_notebook
+from ..judge.results import NotebookResult
+from ..judge.session import NotebookGrader
+from ..tools import ensure_tools_on_path
+from .collect import Submission
+from .gradebook import NbgraderAutograde
+from .pool import POOLS, KernelPool, setup_imports
+
+
+def ungraded(assignment: str, engine: str, sub: Submission, why: str) -> NotebookResult:
+    """The result of a submission that was not graded (refused, crashed, hung), saying why."""
+    return NotebookGrader(assignment).ungraded(sub.origin, engine, why, sub.student)
+
+
+class Worker:
+    """What one worker process holds: the grader, its kernel pool, the engine."""
+
+    def __init__(self, setup: dict):
+        self.assignment = setup["assignment"]
+        self.engine = setup["engine"]
+        self.root = Path(setup["root"])
+        self.config = GradingConfig(**setup["config"])
+        warm = setup_imports(self.assignment) if setup.get("warm", True) else ""
+        self.pool = KernelPool(self.config, size=setup.get("prestart", 1), warm=warm)
+        self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take)
+        self.nbgrader = None
+        self.otter = None
+        if self.engine == "nbgrader":
+            self.nbgrader = NbgraderAutograde(self.assignment, self.root, self.grader)
+        elif self.engine == "otter":
+            from ..engines.otter_engine import OtterBackend   # heavy (otter): lazy
+            try:
+                self.otter = OtterBackend(self.assignment, self.config, root=self.root)
+            except TypeError:   # an OtterBackend that takes the assignment only
+                self.otter = OtterBackend(self.assignment)
+
+    def grade(self, student: str, path: str) -> dict:
+        start = time.monotonic()
+        result = self._grade(student, Path(path))
+        result = replace(result, student=student, notebook=_rel(Path(path), self.root),
+                         seconds=round(time.monotonic() - start, 3))
+        return result.to_record()
+
+    def _grade(self, student: str, path: Path) -> NotebookResult:
+        unreadable = None
+        try:
+            read_notebook(path)
+        except SubmissionError as exc:
+            unreadable = str(exc)
+        if self.engine == "direct":
+            return self.grader.grade_path(path, "direct", student).result
+        if self.engine == "otter":
+            if unreadable:
+                return self.grader.ungraded(str(path), "otter", unreadable, student)
+            try:
+                return self.otter(0, path)
+            except Exception as exc:   # otter's failure is this student's line, not the batch's end
+                return self.grader.ungraded(str(path), "otter", f"otter could not grade it: {exc}", student)
+        # nbgrader: its own autograde, even for a file it cannot read, so the
+        # gradebook holds what nbgrader itself would store for this submission
+        why = self.nbgrader.run(student)
+        if unreadable:
+            return self.grader.ungraded(str(path), "nbgrader", unreadable, student)
+        if why:
+            return self.grader.ungraded(str(path), "nbgrader", why, student)
+        return NotebookResult.from_record(self.nbgrader.record(student))
+
+    def close(self) -> None:
+        self.pool.close()
+        if self.otter is not None and hasattr(self.otter, "close"):
+            self.otter.close()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def main(conn, setup: dict) -> None:
+    """A worker process: grade the (student, path) tasks that arrive on ``conn`` until a
+    None arrives; answer ("ready"|"failed"|"done", pid, student, record) on ``conn``.
+
+    Each worker has a pipe of its own: a worker that dies mid-message breaks only
+    its own pipe, never the others' (a shared queue's lock could be left held).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
+    warnings.filterwarnings("ignore", module="nbgrader")    # SQLAlchemy's autoflush chatter inside nbgrader
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    os.environ["DEPTHLAB_ROOT"] = setup["root"]
+    ensure_tools_on_path()
+    parent = os.getppid()
+
+    def stop(*_):
+        for pool in POOLS:
+            pool.kill_all()
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, stop)
+
+    def watch():   # the parent was killed: take the kernels down too
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                stop()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        worker = Worker(setup)
+    except Exception as exc:
+        conn.send(("failed", os.getpid(), None, f"{exc.__class__.__name__}: {exc}"))
+        for pool in POOLS:
+            pool.kill_all()
+        return
+    try:
+        conn.send(("ready", os.getpid(), None, None))
+        while True:
+            task = conn.recv()
+            if task is None:
+                break
+            student, path = task
+            try:
+                record = worker.grade(student, path)
+            except Exception as exc:   # a grading bug is this student's problem line, not the batch's end
+                record = worker.grader.ungraded(path, worker.engine, f"grading failed: {exc.__class__.__name__}: {exc}",
+                                                student).to_record()
+            conn.send(("done", os.getpid(), student, record))
+    except (EOFError, BrokenPipeError):
+        pass   # the batch went away
+    finally:
+        worker.close()
