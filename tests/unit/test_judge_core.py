@@ -22,14 +22,35 @@ def roundtrip(value):
     np.zeros((0, 2)), np.array([1 + 2j]),
 ])
 def test_wire_roundtrip_keeps_values_types_and_shapes(value):
-    back = roundtrip(value)
+    assert_same(roundtrip(value), value)
+
+
+def assert_same(back, value, where="value"):
+    """``back`` is ``value`` all the way down: types, dtypes, shapes, keys and values."""
+    assert type(back) is type(value), (where, type(back), type(value))
     if isinstance(value, np.ndarray):
-        assert isinstance(back, np.ndarray) and back.shape == value.shape
-        np.testing.assert_array_equal(back, value)
+        assert back.shape == value.shape and back.dtype == value.dtype, (where, back.shape, back.dtype)
+        np.testing.assert_array_equal(back, value, err_msg=where)
     elif isinstance(value, dict):
-        assert set(back) == set(value)
+        assert list(back) == list(value), (where, list(back), list(value))
+        for key in value:
+            assert_same(back[key], value[key], f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        assert len(back) == len(value), (where, len(back), len(value))
+        for i, (b, v) in enumerate(zip(back, value)):
+            assert_same(b, v, f"{where}[{i}]")
     else:
-        assert back == value and type(back) is type(value)
+        assert back == value, (where, back, value)
+
+
+def test_roundtrip_check_sees_a_changed_value():
+    """The comparison above is not keys-only: a dict whose values differ fails it."""
+    with pytest.raises(AssertionError):
+        assert_same({"W1": np.eye(2), "b2": 0.5}, {"W1": np.eye(2), "b2": 0.25})
+    with pytest.raises(AssertionError):
+        assert_same({"W1": np.eye(2)}, {"W1": np.eye(2).astype(np.float32)})
+    with pytest.raises(AssertionError):
+        assert_same((1, [2, 3]), (1, (2, 3)))
 
 
 def test_unknown_objects_cross_as_opaque_and_never_execute():
