@@ -31,7 +31,8 @@ import nbformat
 import pytest
 
 from depthlab.lab import lab_server
-from depthlab.paths import course_root
+from depthlab.judge.prepare import known_assignments
+from depthlab.paths import course_root, release_notebook
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -59,9 +60,8 @@ DRAWS = re.compile(r"\bplt\.(show|subplots|subplot|figure|plot|imshow)\(|\bplot_
 
 
 def release_notebooks() -> list[Path]:
-    """``release/<a>/<a>.ipynb`` of every released assignment of the course."""
-    release = course_root() / "release"
-    return sorted(p for p in release.glob("*/*.ipynb") if p.stem == p.parent.name)
+    """``release/<a>/<a>.ipynb`` of every registered assignment (a missing one fails its test)."""
+    return [release_notebook(a) for a in known_assignments()]
 
 
 def reference_module(assignment: str) -> types.ModuleType:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from depthlab.engines.otter_assign import student_notebook_path
-from depthlab.paths import course_root
+from depthlab.judge.prepare import known_assignments
 
 #: A cell that is one ``grader.check("<function>")`` call.
 CHECK = re.compile(r"""grader\.check\(\s*["'](\w+)["']\s*\)""")
@@ -28,11 +28,8 @@ FAILED = "Test case failed"
 
 
 def otter_notebooks() -> list[Path]:
-    """``assignments/<a>/student/<a>.ipynb`` of every assignment that has one."""
-    folder = course_root() / "assignments"
-    return sorted(
-        p for p in (student_notebook_path(d.name) for d in folder.iterdir() if d.is_dir()) if p.is_file()
-    ) if folder.is_dir() else []
+    """``assignments/<a>/student/<a>.ipynb`` of every registered assignment (a missing one fails its test)."""
+    return [student_notebook_path(a) for a in known_assignments()]
 
 
 NOTEBOOKS = otter_notebooks()
