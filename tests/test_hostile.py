@@ -15,17 +15,37 @@ notebook (each in a function nothing else calls), several notebooks share one
 
 Limits are small here (GradingConfig and ``DEPTHLAB_INTERRUPT_GRACE``); the
 time each notebook took is written to ``test-artifacts/hostile/timings.json``.
+
+Isolation levels (issue 12).  Everything runs at the default level (what
+``auto`` gives here, or the one ``DEPTHLAB_ISOLATION`` names).  The escapes run
+at *every* level the machine claims (``available_levels()``; a level it claims
+but cannot deliver fails, never skips): finding the reference on disk by
+computed paths and running or importing it, other students' work and the
+gradebook, writing outside the scratch folder, signalling the grader, what the
+kernel sees (``tests/hostile/escapes.py``).  Those are what the levels differ
+in.  The limits (hangs, crashes, memory, output), the tampering inside the
+kernel (patching numpy or json, sys.modules, frames, the import blocker and the
+static checks) and the structural cases are the same code at every level, so
+they run once: each level costs a batch of six notebooks (about 1.5 to 3.5
+minutes on a busy two-core machine).  The escape batches run in a grading
+process of their own inside a PID namespace (``escapes.enclosure``): should a
+level fail to contain a notebook that kills every process in sight, it kills
+that grading run only.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
 import resource
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -36,10 +56,12 @@ from depthlab.grading import grade_notebooks
 from depthlab.judge.kernel import SandboxKernel, isolation_mode
 from depthlab.judge.notebook import grade_id
 from depthlab.judge.prepare import load_spec
-from depthlab.judge.session import NotebookGrader
 from depthlab.paths import course_root, source_notebook
 
-from hostile.build import ASSIGNMENT as A, index_of, release_nb, with_snippets, write, write_json
+from hostile.build import ASSIGNMENT as A, index_of, release_nb, snippet, solutions, with_snippets, write, write_json
+from hostile.escapes import (COPIES, FINDERS, IMPORTER, PLAIN, SIGNALS, WRITES, CourseSite, enclosure, grade_enclosed,
+                             levels_under_test, plain_points, printed)
+from hostile.escapes import save_timings as merge_timings
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not source_notebook(A).exists(), reason=f"no source notebook for {A} yet")]
@@ -108,13 +130,7 @@ def grade_batch(name: str, notebooks: dict, tmp: Path, config: GradingConfig, en
 
 def save_timings() -> None:
     """Merge this process's timings into test-artifacts/hostile/timings.json."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / "timings.json"
-    try:
-        old = json.loads(path.read_text())
-    except (OSError, ValueError):
-        old = {}
-    path.write_text(json.dumps({**old, **TIMINGS}, indent=1, sort_keys=True))
+    merge_timings(ARTIFACTS, TIMINGS)
 
 
 def assert_rest_graded(result, snippets, allow=()):
@@ -307,8 +323,7 @@ def _owner(proc: Path):
 
 WRONG = ["spectral_radius__mutates_input", "jacobian_power_norms__plain_wrong", "chain_jacobian__plain_wrong",
          "numerical_gradient__plain_wrong", "gradient_magnitudes__plain_wrong", "sigmoid__naive_overflows"]
-WRONG_2 = ["spectral_radius__plain_wrong", "jacobian_power_norms__plain_wrong", "chain_jacobian__plain_wrong",
-           "numerical_gradient__plain_wrong", "gradient_magnitudes__plain_wrong", "weight_grads_chain__plain_wrong"]
+WRONG_2 = PLAIN
 LOOKUP = ["spectral_radius__searches_sys_modules", "jacobian_power_norms__searches_gc", "chain_jacobian__inspects_frames"]
 IMPORTS = ["spectral_radius__imports_solutions", "jacobian_power_norms__importlib_solutions",
            "chain_jacobian__dunder_import_autograder", "numerical_gradient__sys_path_to_repo",
@@ -342,6 +357,13 @@ def test_plain_wrong_answers_lose_points(tamper):
         assert_rest_graded(tamper[name], snips)
     assert "changed its input" in by_function(tamper["plain_wrong"])["spectral_radius"].message
     assert "RuntimeWarning" in by_function(tamper["plain_wrong"])["sigmoid"].message
+
+
+@TAMPER_GROUP
+def test_the_plain_yardstick_in_process_is_the_kernels(tamper):
+    """The escape tests hold hostile functions against the plain wrong answers graded in-process
+    (plain_points, no kernel): the same points as graded in a kernel."""
+    assert {t.function: t.points for t in tamper["plain_wrong_2"].tests} == plain_points()
 
 
 @TAMPER_GROUP
@@ -438,47 +460,242 @@ def test_obfuscated_import_is_caught_at_run_time(tamper):
     assert any(f.function == "weight_grads_chain" and "depthlab" in f.detail for f in flags), flags
 
 
-@TAMPER_GROUP
-@pytest.mark.skipif(not ISOLATED, reason="kernel namespaces are not available here")
-def test_reference_and_grading_folder_are_out_of_reach(tmp_path):
-    """Each notebook runs in its own scratch folder; the course folder, other
-    kernels and nbgrader's scratch courses are hidden; files written elsewhere
-    do not reach the grading machine."""
-    grader = NotebookGrader(A, FAST)
-    seen, results = {}, {}
-    leftovers = [Path("/tmp/left_by_a_student.txt"), ROOT / "left_by_a_student.txt",
-                 Path("/var/tmp/left_by_a_student.txt"), Path.home() / "left_by_a_student.txt"]
-    for p in leftovers:
-        assert not p.exists()
-    for name in ("first", "second"):
-        snips = ["cell__writes_and_looks_around"] + (["spectral_radius__reads_grading_folder"] if name == "first" else [])
-        path = write(with_snippets(snips), tmp_path / f"{name}.ipynb")
+# =========================================================================== escapes, at every isolation level
+
+LEVELS = levels_under_test() if SPEC else []
+#: one batch per level, each in one xdist worker
+LEVEL_PARAMS = ([pytest.param(level, id=level, marks=pytest.mark.xdist_group(f"hostile_escapes_{level}"))
+                 for level in LEVELS] or [pytest.param(None, id="no-safe-level")])
+#: the searches take a few seconds each, then the hidden cases run: room for both
+ESCAPES = GradingConfig(test_timeout=10.0, cell_timeout=20.0, notebook_timeout=240)
+#: graded in this order by one grader: the notebooks after the signalling one show that it lives on
+#: (the plain wrong answers they are held against are graded in-process: plain_points)
+ESCAPE_NOTEBOOKS = {
+    "finders": FINDERS,
+    "signals": SIGNALS,
+    "copies": PLAIN + [COPIES],
+    "writes": PLAIN + [WRITES],
+    "looks_around": ["cell__writes_and_looks_around", "spectral_radius__reads_grading_folder"],
+    "looks_around_again": ["cell__writes_and_looks_around"],
+}
+#: where cell__writes_and_looks_around writes
+LEFT_BY_A_STUDENT = [Path("/tmp/left_by_a_student.txt"), ROOT / "left_by_a_student.txt",
+                     Path("/var/tmp/left_by_a_student.txt"), Path.home() / "left_by_a_student.txt"]
+
+
+@dataclass
+class Escaped:
+    """The escape notebooks graded at one level, and what they left on the machine."""
+
+    level: str
+    process: subprocess.CompletedProcess
+    graded: dict          # name -> (NotebookResult, what its cells printed)
+    changed: list         # files placed in the course or its copies that changed
+    markers: list         # files cell__writes_outside_scratch left outside its scratch folder
+    leftovers: list       # files cell__writes_and_looks_around left outside its scratch folder
+
+    def result(self, name: str):
+        assert name in self.graded, (f"the grader ended before grading {name} (exit status "
+                                     f"{self.process.returncode}): {self.process.stderr[-2000:]}")
+        return self.graded[name][0]
+
+    def seen(self, name: str, prefix: str = "SEEN"):
+        self.result(name)
+        return printed(self.graded[name][1], prefix)
+
+
+@pytest.fixture(scope="module", params=LEVEL_PARAMS)
+def escapes(request, tmp_path_factory):
+    """The escape notebooks, graded at one level by ONE grading process, the way an instructor
+    grades: in the course folder, which holds another student's submitted and graded notebooks
+    and the gradebook, with two more copies of the course elsewhere on the machine.  The grading
+    process runs in a PID namespace of its own: a sandbox that fails to stop a notebook from
+    killing every process in sight kills this grading run only."""
+    level = request.param
+    if level is None:
+        pytest.fail("this machine claims no safe isolation level, so nothing can be graded here "
+                    "(`depthlab doctor` says why and what to do)")
+    tmp = tmp_path_factory.mktemp(f"escapes-{level}")
+    paths = {name: write(with_snippets(snips), tmp / f"{name}.ipynb") for name, snips in ESCAPE_NOTEBOOKS.items()}
+    for p in LEFT_BY_A_STUDENT:
+        assert not p.exists(), f"{p} is there before the test"
+    site = CourseSite.make()
+    try:
+        environ = {**os.environ, "DEPTHLAB_ROOT": str(site.course), "DEPTHLAB_INTERRUPT_GRACE": "1"}
+        config = dataclasses.asdict(dataclasses.replace(ESCAPES, isolation=level))
         start = time.monotonic()
-        graded = grader.grade_path(path)
-        TIMINGS[f"direct/files/{name}"] = round(time.monotonic() - start, 3)
+        try:
+            proc, graded = grade_enclosed(paths, config, site.course, environ)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        TIMINGS[f"direct/escapes-{level} (whole batch)"] = round(time.monotonic() - start, 3)
+        TIMINGS.update({f"direct/escapes-{level}/{name}": r.seconds for name, (r, _) in graded.items()})
         save_timings()
-        text = "".join(o.get("text", "") for outs in graded.cell_outputs.values() for o in outs)
-        seen[name] = json.loads(text.split("SEEN ", 1)[1].splitlines()[0])
-        results[name] = graded.result
-        assert graded.result.error is None
-        # the cell names the course folder: no function gets credit (a cell of its own could serve them all)
-        assert all(t.passed or t.status == "integrity" for t in graded.result.tests)
-    first, second = seen["first"], seen["second"]
+        wrote = printed(graded["writes"][1], "WROTE") if "writes" in graded else None
+        yield Escaped(level, proc, graded, site.changed(), site.markers(wrote or ()),
+                      [str(p) for p in LEFT_BY_A_STUDENT if p.exists()])
+    finally:
+        site.close()
+        for p in LEFT_BY_A_STUDENT:
+            p.unlink(missing_ok=True)
+
+
+def assert_no_more_than_plain(result, functions) -> None:
+    mine, plain = by_function(result), plain_points()
+    for fn in functions:
+        assert mine[fn].points <= plain[fn], (fn, mine[fn].message)
+
+
+def test_the_grader_lived_through_every_escape(escapes):
+    """Every notebook of the batch has its result, graded, recorded at the level asked for."""
+    assert escapes.process.returncode == 0 and list(escapes.graded) == list(ESCAPE_NOTEBOOKS), \
+        (escapes.process.returncode, list(escapes.graded), escapes.process.stderr[-3000:])
+    assert {r.isolation for r, _ in escapes.graded.values()} == {escapes.level}
+    assert all(r.error is None for r, _ in escapes.graded.values()), [r.error for r, _ in escapes.graded.values()]
+
+
+@pytest.mark.parametrize("case", FINDERS)
+def test_finding_the_reference_on_disk_earns_nothing(escapes, case):
+    """Each finder looks for the reference by computed paths and runs what it finds: it finds
+    nothing (the yardstick below shows it would without the sandbox).  Where it reached beyond the
+    kernel's view, the grader says where (or which import it blocked) and gives the function no
+    credit; else it fell back on the plain wrong answer, within its time.  The rest of the
+    notebook keeps full marks."""
+    fn = case.split("__")[0]
+    result = escapes.result("finders")
+    t, plain = by_function(result)[fn], plain_points()[fn]
+    assert plain < t.max_points, "the plain wrong answer loses points"
+    assert t.points <= plain, t.message
+    kinds = ("forbidden_import",) if case == IMPORTER else ("reaches_outside_sandbox", "forbidden_import")
+    said = [f for f in result.integrity if f.kind in kinds and f.function == fn]
+    if case == IMPORTER or t.status == "integrity":
+        assert t.status == "integrity" and t.points == 0 and said, (t.message, lines(result))
+    else:   # it reached for nothing the grader could see, found nothing and fell back on the plain answer
+        assert (t.status, t.points) == ("graded", plain), t.message
+    assert_rest_graded(result, FINDERS)
+
+
+@pytest.mark.parametrize("case", SIGNALS)
+def test_signalling_the_grader_earns_nothing(escapes, case):
+    """Killing the parent process (the grader), every process in sight and kill -1, or the
+    grader's process group: the function earns no more than the plain wrong answer and the rest
+    of the notebook is graded (the grader living on: test_the_grader_lived_through_every_escape)."""
+    fn = case.split("__")[0]
+    result = escapes.result("signals")
+    assert_no_more_than_plain(result, [fn])
+    t = by_function(result)[fn]
+    # the grader can tell: a signal to another process is refused and said, one that hits the
+    # kernel itself (its own process group, pid 0) kills it and that is said
+    said = {"integrity": [f.detail for f in result.integrity if f.function == fn and "signal" in f.detail],
+            "died": [e for e in result.events if f"kernel died while running the hidden cases of {fn}" in e]}
+    assert said.get(t.status), (t.status, t.message, lines(result))
+    assert_rest_graded(result, SIGNALS)
+
+
+def test_other_students_work_and_the_gradebook_are_out_of_reach(escapes):
+    """A cell that finds the course being graded (through the grader's working folder, /proc,
+    mountinfo, install records) and takes the functions of the other student's submitted and
+    graded notebooks, and reads the gradebook: it reads nothing, and earns no more than the
+    plain wrong answers it sits under."""
+    seen = escapes.seen("copies")
+    assert seen is not None, lines(escapes.result("copies"))
+    assert (seen["notebooks"], seen["adopted"], seen["gradebook_rows"]) == ([], [], 0), seen
+    assert_no_more_than_plain(escapes.result("copies"), FUNCTIONS)
+
+
+def test_writing_outside_the_scratch_folder_changes_nothing(escapes):
+    """A cell that writes into the course (the other student's notebooks, the gradebook, a file
+    of its own), /tmp, /var/tmp, /dev/shm, the grader's home, site-packages (a .pth file) and
+    the folders the install records name: nothing of it reaches the machine."""
+    result = escapes.result("writes")
+    assert escapes.seen("writes", "WROTE") is not None, lines(result)
+    assert escapes.changed == [], f"changed outside the kernel: {escapes.changed}"
+    assert escapes.markers == [], f"written outside the kernel: {escapes.markers}"
+    assert_no_more_than_plain(result, FUNCTIONS)
+    assert_rest_graded(result, PLAIN)
+
+
+def test_the_kernel_sees_only_its_own_scratch_folder(escapes):
+    """Each notebook runs in a fresh scratch folder of its own; the course folder, other kernels
+    and nbgrader's scratch courses are out of sight; what it writes elsewhere does not reach the
+    grading machine; naming the course folder costs the credit."""
+    first, second = escapes.seen("looks_around"), escapes.seen("looks_around_again")
+    assert first and second, lines(escapes.result("looks_around"))
     assert first["here_before"] == [] and second["here_before"] == [], "a fresh scratch folder per notebook"
     assert first["cwd"] != second["cwd"]
-    private = ("/var/tmp/", "/dev/shm/", first["cwd"] + "/")   # in-memory, per kernel
-    assert first["wrote"][0] == "notes.txt" and all(w.startswith(private) for w in first["wrote"][1:]), first
+    assert first["wrote"][0] == "notes.txt", first
     assert first["repo"] in (None, [".venv"]) and first["secrets"] == [], first
     # a checkout under /tmp (as CI's may be) shows its own top folder: its .venv is bound back read-only
     repo_top = ROOT.resolve().relative_to("/tmp").parts[0] if ROOT.resolve().is_relative_to("/tmp") else None
-    first_tmp = [n for n in first["tmp"] if n != repo_top]
-    second_tmp = [n for n in second["tmp"] if n != repo_top]
-    assert len(first_tmp) == 1 and first_tmp != second_tmp, "other kernels' folders are hidden"
-    assert len(first["processes"]) <= 3, "only the kernel's own processes"
-    for p in leftovers:
-        assert not p.exists(), f"{p} reached the grading machine"
-    assert by_function(results["first"])["spectral_radius"].points == 0
-    assert any(f.kind == "reads_grading_files" for f in results["first"].integrity)
+    if escapes.level == "namespace":    # a /tmp of its own: its home folder and what it wrote there
+        first_tmp = [n for n in first["tmp"] if n not in (repo_top, "left_by_a_student.txt")]
+        second_tmp = [n for n in second["tmp"] if n not in (repo_top, "left_by_a_student.txt")]
+        assert len(first_tmp) <= 1 and first_tmp != second_tmp, "other kernels' folders are hidden"
+        assert len(first["processes"]) <= 3, "only the kernel's own processes"
+    else:   # no namespaces: the shared folders and /proc stay closed
+        assert first["tmp"] is None and first["processes"] is None, first
+    assert escapes.leftovers == [], "reached the grading machine"
+    for name in ("looks_around", "looks_around_again"):
+        # the cell names the course folder: no function gets credit (a cell of its own could serve them all)
+        assert all(t.passed or t.status == "integrity" for t in escapes.result(name).tests)
+    assert by_function(escapes.result("looks_around"))["spectral_radius"].points == 0
+    assert any(f.kind == "reads_grading_files" for f in escapes.result("looks_around").integrity)
+
+
+#: runs each snippet given on stdin ({"snippets": {name: code}, "solutions": {grade_id: code}}) on an
+#: input where the plain wrong answer and the reference differ
+YARDSTICK = r"""
+import contextlib, io, json, sys
+import numpy as np
+import solutions.ps2_vanishing_gradients as reference
+
+CASES = {"spectral_radius": ([[0.0, 2.0], [-3.0, 0.1]],),
+         "jacobian_power_norms": ([[0.5, 1.2], [0.0, 0.9]], 4),
+         "chain_jacobian": ([[[0.5, -1.0], [1.5, 0.3]], [[0.2, 0.1], [-0.7, 2.0]]], [0.3, -0.8]),
+         "numerical_gradient": (lambda v: float(np.sum(np.asarray(v) ** 3)), [0.4, -1.1], 1e-3),
+         "gradient_magnitudes": ([[0.5, -1.0, 2.0], [1.5, 0.3, -0.2]], 0.7),
+         "weight_grads_chain": ([0.5, -1.0, 2.0], 0.7, 1.0)}
+given = json.load(sys.stdin)
+found = {}
+for name, code in given["snippets"].items():
+    fn = name.split("__")[0]
+    namespace = {}
+    for gid, source in given["solutions"].items():
+        if gid != "solution_" + fn:
+            exec(source, namespace)
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        exec(code, namespace)
+    if fn in CASES:
+        args = CASES[fn]
+        right = np.allclose(namespace[fn](*args), getattr(reference, fn)(*args))
+        wrong = np.allclose(namespace["_plain_" + fn](*args), getattr(reference, fn)(*args))
+        found[name] = bool(right and not wrong)
+    else:
+        seen = json.loads(text.getvalue().split("SEEN ", 1)[1].splitlines()[0])
+        found[name] = bool(seen["notebooks"] and seen["adopted"] and seen["gradebook_rows"])
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.xdist_group("hostile_yardstick")
+def test_the_finders_find_the_reference_when_nothing_hides_it():
+    """The yardstick of the escape tests: run outside any sandbox (a plain Python process started
+    from the course folder, in a PID namespace of its own, as a grader would start a kernel), each
+    finder does find the reference, and the copying cell the other student's work and the
+    gradebook; so "earns nothing" above is the sandbox's doing."""
+    cage = enclosure()
+    assert cage, "cannot make a PID namespace here (unshare) to run the yardstick in"
+    site = CourseSite.make()
+    try:
+        given = {"snippets": {name: snippet(name) for name in FINDERS + [COPIES]}, "solutions": solutions()}
+        proc = subprocess.run(cage + [sys.executable, "-c", YARDSTICK], input=json.dumps(given),
+                              capture_output=True, text=True, timeout=240, cwd=site.course)
+    finally:
+        site.close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert found == {name: True for name in FINDERS + [COPIES]}, found
 
 
 # =========================================================================== structure and files

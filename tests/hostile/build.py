@@ -10,7 +10,12 @@ filled from the source notebook: the perfect student.  A hostile case then
   solution cell (``cell_first__<what>.py``: right after the setup cell).
 
 Snippets may write ``__REPO__`` where a student would write the path of the
-course folder they guessed; it becomes the real one here.
+course folder they guessed; it becomes the real one here.  A line ``# __KIT__``
+becomes the student's search kit (``kit/search_kit.py``: helpers that find files
+on the machine by computed paths), and a line ``# __PLAIN_WRONG__`` the plain
+wrong answer of the snippet's function (``<function>__plain_wrong.py``) renamed
+``_plain_<function>``: a hostile function that finds nothing falls back on it,
+so it is judged exactly like the plain wrong answer.
 """
 from __future__ import annotations
 
@@ -36,7 +41,13 @@ def snippet_path(name: str, assignment: str = ASSIGNMENT) -> Path:
 
 
 def snippet(name: str, assignment: str = ASSIGNMENT) -> str:
-    return snippet_path(name, assignment).read_text().replace("__REPO__", str(course_root()))
+    text = snippet_path(name, assignment).read_text()
+    text = text.replace("# __KIT__\n", (HERE / "kit" / "search_kit.py").read_text())
+    if "# __PLAIN_WRONG__\n" in text:
+        function = name.split("__")[0]
+        plain = snippet_path(f"{function}__plain_wrong", assignment).read_text()
+        text = text.replace("# __PLAIN_WRONG__\n", plain.replace(f"def {function}(", f"def _plain_{function}("))
+    return text.replace("__REPO__", str(course_root()))
 
 
 def snippet_names(assignment: str = ASSIGNMENT) -> list[str]:
@@ -62,6 +73,11 @@ def release_nb(assignment: str = ASSIGNMENT) -> nbformat.NotebookNode:
 def _solutions(assignment: str) -> dict:
     src = nbformat.read(source_notebook(assignment), as_version=4)
     return {grade_id(c): c.source for c in src.cells if (grade_id(c) or "").startswith("solution_")}
+
+
+def solutions(assignment: str = ASSIGNMENT) -> dict:
+    """grade_id -> the instructor's code of each solution cell."""
+    return dict(_solutions(assignment))
 
 
 def perfect(assignment: str = ASSIGNMENT) -> nbformat.NotebookNode:
