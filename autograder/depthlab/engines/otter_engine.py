@@ -25,7 +25,10 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
+import nbformat
+
 from ..config import GradingConfig
+from ..judge.notebook import SubmissionError, read_notebook
 from ..judge.results import NotebookResult, TestResult
 from ..paths import course_root
 from . import otter_assign
@@ -84,10 +87,15 @@ def run_autograder(submission: Path, autograder: Path, *, config: Optional[Gradi
     from otter.api import grade_submission
     submission = Path(submission)
     with contextlib.ExitStack() as stack:
-        if submission.suffix != ".ipynb":   # otter only looks for *.ipynb files in the submission
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="depthlab-otter-sub-")))
-            shutil.copyfile(submission, tmp / f"{submission.stem or 'submission'}.ipynb")
-            submission = tmp / f"{submission.stem or 'submission'}.ipynb"
+        # otter only looks for *.ipynb files, and reads the file itself before any plugin runs
+        # (nbformat: no BOM, a dict as metadata): it gets the notebook as depthlab reads it
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="depthlab-otter-sub-")))
+        copy = tmp / f"{submission.stem or 'submission'}.ipynb"
+        try:
+            nbformat.write(read_notebook(submission), str(copy))
+        except SubmissionError:   # not a notebook: the plugin says why
+            shutil.copyfile(submission, copy)
+        submission = copy
         stack.enter_context(grading_config(config))
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         return grade_submission(str(submission), str(autograder), quiet=True)

@@ -42,6 +42,8 @@ BANNING = ("forbidden_import", "reads_grading_files", "tampers_with_grader")
 MAX_CELLS = 5000
 #: a cell id as nbformat 4.5's schema allows it
 CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+#: half a UTF-16 pair: JSON's "\\ud800" escape can carry one, UTF-8 (files, the kernel's messages) cannot
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SubmissionError(ValueError):
@@ -54,19 +56,32 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     if not path.is_file():
         raise SubmissionError(f"{path} does not exist or is not a file")
     raw = path.read_bytes()
+    name = shown_name(path)
     if not raw.strip():
-        raise SubmissionError(f"{path.name} is empty")
+        raise SubmissionError(f"{name} is empty")
     if len(raw) > 50_000_000:
-        raise SubmissionError(f"{path.name} is {len(raw) // 1_000_000} MB; notebooks over 50 MB are not graded")
+        raise SubmissionError(f"{name} is {len(raw) // 1_000_000} MB; notebooks over 50 MB are not graded")
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SubmissionError(f"{path.name} is not a notebook: it is not valid JSON ({exc.__class__.__name__}: "
-                              f"{str(exc)[:200]}); was the file truncated or saved by another program?") from None
+        raise SubmissionError(f"{name} is not a notebook: it is not valid JSON ({exc.__class__.__name__}: "
+                              f"{one_line(exc, 120)}); was the file truncated or saved by another program?") from None
     except RecursionError:
-        raise SubmissionError(f"{path.name} is not a notebook: its JSON is nested too deeply") from None
-    return notebook_from_json(data, path.name)
+        raise SubmissionError(f"{name} is not a notebook: its JSON is nested too deeply") from None
+    return notebook_from_json(data, name)
+
+
+def shown_name(path) -> str:
+    """A file's name for a message: a long one is cut in the middle."""
+    name = Path(path).name
+    return name if len(name) <= 60 else f"{name[:30]}...{name[-25:]}"
+
+
+def one_line(text, limit: int = 200) -> str:
+    """``text`` on one line of at most ``limit`` characters, for a message."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def notebook_from_json(data, name: str = "the notebook") -> nbformat.NotebookNode:
@@ -82,10 +97,11 @@ def notebook_from_json(data, name: str = "the notebook") -> nbformat.NotebookNod
     try:
         with warnings.catch_warnings():   # missing or duplicate cell ids: nbformat fixes them and warns
             warnings.simplefilter("ignore")
-            nb = nbformat.reads(json.dumps(data), as_version=4)
+            text = LONE_SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False))
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several types for old or odd files
-        raise SubmissionError(f"{name} could not be read as a notebook (nbformat {data.get('nbformat')}): "
-                              f"{str(exc)[:200]}") from None
+        version = one_line(data.get("nbformat"), 20)
+        raise SubmissionError(f"{name} could not be read as a notebook (nbformat {version}): {one_line(exc, 160)}") from None
     good = []
     for cell in nb.get("cells") or []:
         if not isinstance(cell, dict):
@@ -102,8 +118,19 @@ def notebook_from_json(data, name: str = "the notebook") -> nbformat.NotebookNod
             cell["metadata"] = nbformat.NotebookNode()
         if "nbgrader" in cell["metadata"] and not isinstance(cell["metadata"]["nbgrader"], dict):
             del cell["metadata"]["nbgrader"]
+        if cell["cell_type"] == "code":   # nbgrader and otter index these; grading never reads them
+            outputs = cell.get("outputs")
+            cell["outputs"] = [o for o in outputs if isinstance(o, dict) and isinstance(o.get("output_type"), str)] \
+                if isinstance(outputs, list) else []
+            if not isinstance(cell.get("execution_count"), int) or isinstance(cell["execution_count"], bool):
+                cell["execution_count"] = None
+        else:
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
         good.append(cell)
     nb.cells = good
+    if not isinstance(nb.get("metadata"), dict):   # otter and nbgrader read it as a dict
+        nb["metadata"] = nbformat.NotebookNode()
     return nb
 
 
@@ -217,11 +244,11 @@ def make_plan(template: Template, nb, functions: list[str]) -> Plan:
             renamed = released.get(_norm(released_text(cell.get("source", ""))))
             if renamed is not None and cell.get("cell_type") == "code":
                 renamed_ids.add(renamed.grade_id)
-                flags.append(IntegrityFlag("changed_grade_id", f"cell {renamed.grade_id} carries the grade_id {gid!r}; "
-                                           "the original was graded"))
+                flags.append(IntegrityFlag("changed_grade_id", f"cell {renamed.grade_id} carries the grade_id "
+                                           f"{_shown_id(gid)}; the original was graded"))
                 continue
-            flags.append(IntegrityFlag("unknown_cell", f"cell {index + 1} has the grade_id {gid!r}, which this "
-                                       "assignment does not have; it was run as the student's own cell"))
+            flags.append(IntegrityFlag("unknown_cell", f"cell {index + 1} has the grade_id {_shown_id(gid)}, which "
+                                       "this assignment does not have; it was run as the student's own cell"))
         if t is not None:
             seen[gid] = seen.get(gid, 0) + 1
             if seen[gid] == 1:
@@ -266,6 +293,11 @@ def make_plan(template: Template, nb, functions: list[str]) -> Plan:
     return Plan(setup, tuple(student), tuple(flags), frozenset(banned))
 
 
+def _shown_id(gid: str) -> str:
+    """A student's grade_id for a message: quoted, and cut when long."""
+    return repr(gid) if len(gid) <= 60 else f"{gid[:40]!r}... ({len(gid)} characters)"
+
+
 def looks_like(nb, templates: dict) -> list[str]:
     """Which assignments' cell ids a notebook carries, best match first."""
     ids = {grade_id(c) for c in nb.cells} - {None}
@@ -276,7 +308,7 @@ def looks_like(nb, templates: dict) -> list[str]:
 def _defined(source: str, functions: list[str]) -> list[str]:
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):   # ValueError: a NUL byte, on Python 3.11.0-3.11.3
         return [f for f in functions if re.search(rf"^\s*def\s+{f}\s*\(", source, re.M)]
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in functions]
 
@@ -297,7 +329,7 @@ def _module_names(template: Template, student) -> set:
     for source in [t.source for t in template.of_kind("setup")] + [c.source for c in student]:
         try:
             tree = ast.parse(source)
-        except SyntaxError:
+        except (SyntaxError, ValueError):   # ValueError: a NUL byte, on Python 3.11.0-3.11.3
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -312,7 +344,7 @@ def _scan(cell: StudentCell, functions: list[str], modules: set | None = None):
     modules = modules if modules is not None else set(PATCHABLE)
     try:
         tree = ast.parse(cell.source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):   # ValueError: a NUL byte, on Python 3.11.0-3.11.3
         return []
     owner: dict[int, str] = {}
     for top in tree.body:

@@ -27,6 +27,7 @@ from . import probe as probe_module
 from .kernel import RunResult, SandboxKernel
 from .sandbox import isolation_mode
 from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, read_notebook
+from .notebook import one_line as _one_line
 from .outcome import Outcome
 from .prepare import PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
 from .results import IntegrityFlag, NotebookResult, TestResult
@@ -396,11 +397,6 @@ def _ban_reason(function: str, flags) -> str:
     if chosen is not None and chosen.function != function:
         return chosen.detail.split("; no ")[0] + " (a cell of the notebook)"
     return chosen.detail.split("; no ")[0] if chosen else ""
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _parse_lines(data: bytes) -> list[dict]:
