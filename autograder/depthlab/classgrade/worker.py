@@ -46,10 +46,7 @@ class Worker:
             self.nbgrader = NbgraderAutograde(self.assignment, self.root, self.grader)
         elif self.engine == "otter":
             from ..engines.otter_engine import OtterBackend   # heavy (otter): lazy
-            try:
-                self.otter = OtterBackend(self.assignment, self.config, root=self.root)
-            except TypeError:   # an OtterBackend that takes the assignment only
-                self.otter = OtterBackend(self.assignment)
+            self.otter = OtterBackend(self.assignment, self.config, root=self.root)
 
     def grade(self, student: str, path: str) -> dict:
         start = time.monotonic()

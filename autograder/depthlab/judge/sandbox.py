@@ -49,7 +49,6 @@ from typing import Optional
 #: packages student code must not import, nor find on disk, while it is graded
 BLOCKED_PACKAGES = ("solutions", "depthlab", "autograder")
 LEVELS = ("namespace", "landlock", "none")
-SAFE_LEVELS = ("namespace", "landlock")
 #: what each level means for a student's kernel (``depthlab doctor``, the README)
 LEVEL_SUMMARY = {
     "namespace": "own mount/PID/IPC namespaces; a root file system holding only the Python it runs, "
