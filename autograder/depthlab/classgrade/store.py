@@ -54,8 +54,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def grading_fingerprint(assignment: str, root: Optional[Path] = None) -> str:
-    """A hash of everything a grade depends on besides the notebook: the checks,
-    fixtures, reference, source notebook and the judge's code."""
+    """A hash of everything a grade depends on besides the notebook: the checks (and
+    their shared toolkit), fixtures, reference, source notebook and the judge's code."""
     spec = load_spec(assignment)
     h = hashlib.sha256()
     files = [Path(importlib.import_module(f"depthlab.checks.{assignment}").__file__),
@@ -63,7 +63,10 @@ def grading_fingerprint(assignment: str, root: Optional[Path] = None) -> str:
              source_notebook(assignment, root)]
     if spec.fixture_module:
         files.append(Path(importlib.import_module(spec.fixture_module).__file__))
-    files += sorted((Path(__file__).resolve().parents[1] / "judge").glob("*.py"))
+    package = Path(__file__).resolve().parents[1]
+    files += sorted((package / "judge").glob("*.py"))
+    # the checks' shared toolkit and mistake catalogue (not the other assignments' checks)
+    files += sorted(p for p in (package / "checks").glob("*.py") if not p.stem.startswith(("ps", "fixtures_")))
     for f in files:
         h.update(str(f.name).encode())
         h.update(f.read_bytes() if f.exists() else b"-")
