@@ -809,16 +809,10 @@ def test_runnable_mutations_through_real_kernels(folder):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("fuzz_nbgrader")
-def test_mutations_through_the_nbgrader_engine(folder):
-    assignment = ENGINE_ASSIGNMENT["nbgrader"]
+@pytest.mark.parametrize("engine", [pytest.param(e, marks=pytest.mark.xdist_group(f"fuzz_{e}")) for e in ENGINE_ASSIGNMENT])
+def test_mutations_through_the_nbgrader_and_otter_engines(engine, folder):
+    """Readable mutations (and the cases that once broke the engine) through each
+    engine's adapter: nbgrader's autograde pipeline, otter's autograder run."""
+    assignment = ENGINE_ASSIGNMENT[engine]
     batch = drawn(cases(layer="readable", assignment=assignment), "engines")
-    assert grade_cases(batch + regressions("nbgrader", assignment), folder, "nbgrader") == []
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("fuzz_otter")
-def test_mutations_through_the_otter_engine(folder):
-    assignment = ENGINE_ASSIGNMENT["otter"]
-    batch = drawn(cases(layer="readable", assignment=assignment), "engines")
-    assert grade_cases(batch + regressions("otter", assignment), folder, "otter") == []
+    assert grade_cases(batch + regressions(engine, assignment), folder, engine) == []
