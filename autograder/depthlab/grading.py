@@ -54,7 +54,7 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
     if engine == "direct":
         return lambda index, path: grader.grade_path(path, "direct").result
     if engine == "nbgrader":
-        return _NbgraderBackend(assignment, grader.config)
+        return _NbgraderBackend(assignment, grader)
     if engine == "otter":
         from .engines.otter_engine import OtterBackend
         return OtterBackend(assignment, grader.config)
@@ -62,15 +62,18 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
 
 
 class _NbgraderBackend:
-    def __init__(self, assignment: str, config: GradingConfig):
+    """nbgrader's autograde in a scratch course, grading with the caller's grader (one per run)."""
+
+    def __init__(self, assignment: str, grader: NotebookGrader):
         self.assignment = assignment
-        self.config = config
+        self.grader = grader
         self.course = None
 
     def __call__(self, index: int, path: Path) -> NotebookResult:
         from .engines.nbgrader_engine import NbgraderCourse, student_id
         if self.course is None:
-            self.course = NbgraderCourse(self.assignment, course_root(), config=self.config)
+            self.course = NbgraderCourse(self.assignment, course_root(), config=self.grader.config,
+                                         grader=self.grader)
         return self.course.grade(path, student_id(index, path))
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 from ..judge.session import NotebookGrader
 from ..paths import source_notebook
@@ -17,10 +18,11 @@ from ..tools import ensure_tools_on_path
 from .store import file_sha, write_atomic
 
 
-def nbgrader_api(root: Path):
+def nbgrader_api(root: Path, grader: Optional[NotebookGrader] = None):
+    """nbgrader's API on the course ``root``; its autograde grades with ``grader`` when given."""
     from nbgrader.apps import NbGraderAPI   # heavy: lazy
     from ..engines.nbgrader_engine import nbgrader_config
-    c = nbgrader_config(root)
+    c = nbgrader_config(root, grader=grader)
     # the gradebook entries come from the source notebook; release/ is left alone
     c.CourseDirectory.release_directory = str(root / ".depthlab" / "nbgrader-release")
     c.Application.log_level = "WARN"
@@ -76,12 +78,10 @@ class NbgraderAutograde:
     so the gradebook and ``autograded/`` hold what nbgrader itself stores."""
 
     def __init__(self, assignment: str, root: Path, grader: NotebookGrader):
-        from ..engines import nbgrader_engine   # heavy (nbgrader): lazy
         self.assignment = assignment
         self.root = root
         # DepthlabJudge (inside nbgrader's autograde) grades with this grader and its pool
-        nbgrader_engine._graders[assignment] = grader
-        self.api = nbgrader_api(root)
+        self.api = nbgrader_api(root, grader)
 
     def autograded(self, student: str) -> Path:
         return self.root / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"

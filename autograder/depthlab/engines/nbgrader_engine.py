@@ -23,6 +23,7 @@ so that it never grades while a ``depthlab autograde`` of the course runs.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import shutil
@@ -38,7 +39,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
                                     IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteCells,
                                     OverwriteKernelspec, SaveAutoGrades)
-from traitlets import Bool
+from traitlets import Bool, Enum, Float, Integer
 from traitlets.config import Config
 
 from ..config import GradingConfig
@@ -124,48 +125,27 @@ def _without_outputs(cell) -> dict:
     return out
 
 
-_source_cache: dict = {}
-
-
 def source_cells(assignment: str) -> list:
     """(grade_id, cell_type, released source, nbgrader metadata) of the source notebook's
     nbgrader cells, in order (the first of a repeated grade_id)."""
-    from ..judge.notebook import released_text
     from ..paths import source_notebook
     path = source_notebook(assignment)
-    key = (assignment, str(path), path.stat().st_mtime_ns if path.exists() else 0)
-    if key not in _source_cache:
-        nb = read_notebook(path)
-        found, seen = [], set()
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader")
-            if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) and meta["grade_id"] not in seen:
-                seen.add(meta["grade_id"])
-                found.append((meta["grade_id"], cell.cell_type, released_text(cell.source), dict(meta)))
-        _source_cache.clear()
-        _source_cache[key] = found
-    return _source_cache[key]
+    return list(_cells_of(str(path), path.stat().st_mtime_ns if path.exists() else 0))
 
 
-#: assignment -> the grader DepthlabJudge uses (a batch worker may put its own here)
-_graders: dict = {}
-#: assignments whose grader here was made from the environment (remade when it changes)
-_from_env: set = set()
-#: the configuration of the NbgraderCourse currently grading (None: the environment's)
-_active_config: Optional[GradingConfig] = None
-
-
-def grader_for(assignment: str) -> NotebookGrader:
-    grader = _graders.get(assignment)
-    if _active_config is not None:
-        if grader is None or grader.config != _active_config:
-            grader = _graders[assignment] = NotebookGrader(assignment, _active_config)
-            _from_env.discard(assignment)
-        return grader
-    if grader is None or (assignment in _from_env and grader.config != GradingConfig.from_env()):
-        grader = _graders[assignment] = NotebookGrader(assignment, GradingConfig.from_env())
-        _from_env.add(assignment)
-    return grader
+@functools.lru_cache(maxsize=8)
+def _cells_of(path: str, mtime_ns: int) -> tuple:
+    """The nbgrader cells of the notebook at ``path`` as it was at ``mtime_ns`` (a memo of
+    a pure function: an edited notebook is read again)."""
+    from ..judge.notebook import released_text
+    nb = read_notebook(Path(path))
+    found, seen = [], set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str) and meta["grade_id"] not in seen:
+            seen.add(meta["grade_id"])
+            found.append((meta["grade_id"], cell.cell_type, released_text(cell.source), dict(meta)))
+    return tuple(found)
 
 
 class DepthlabJudge(NbGraderPreprocessor):
@@ -176,11 +156,50 @@ class DepthlabJudge(NbGraderPreprocessor):
     the notebook could not be graded or no depthlab test matches the cell.
     """
 
+    # Limits, settable like any nbgrader option (``c.DepthlabJudge.test_timeout = 30`` in
+    # nbgrader_config.py); unset ones come from $DEPTHLAB_<NAME>, then GradingConfig's defaults.
+    cell_timeout = Float(None, allow_none=True, help="Seconds one student cell may run (default 30; "
+                         "c.Execute.timeout / c.ExecutePreprocessor.timeout set it too)").tag(config=True)
+    test_timeout = Float(None, allow_none=True, help="Seconds one function's hidden cases may run together "
+                         "(default 20)").tag(config=True)
+    notebook_timeout = Float(None, allow_none=True, help="Seconds one notebook may take (default 600)").tag(config=True)
+    memory_mb = Integer(None, allow_none=True, help="Memory limit of the student's kernel, MiB (default 4096)"
+                        ).tag(config=True)
+    output_limit = Integer(None, allow_none=True, help="Characters of output kept per cell").tag(config=True)
+    interrupt_grace = Float(None, allow_none=True, help="Seconds a kernel gets to answer an interrupt"
+                            ).tag(config=True)
+    scratch_mb = Integer(None, allow_none=True, help="Size of the kernel's scratch folder, MiB").tag(config=True)
+    isolation = Enum(("auto", "namespace", "landlock", "none"), None, allow_none=True,
+                     help="How the student's kernel is isolated (default auto: the strongest this machine "
+                          "gives; see `depthlab doctor`)").tag(config=True)
+
+    #: a grader bound by :func:`judge_with` (a batch worker's, with its kernel pool); None: made here
+    bound_grader: Optional[NotebookGrader] = None
+
+    def grading_config(self) -> GradingConfig:
+        """The limits: this preprocessor's options, nbgrader's familiar cell timeout, the environment."""
+        options = {name: getattr(self, name) for name in LIMITS}
+        if options["cell_timeout"] is None:
+            for section in ("Execute", "ExecutePreprocessor"):
+                if "timeout" in self.config.get(section, {}):
+                    options["cell_timeout"] = float(self.config[section]["timeout"])
+        return GradingConfig.from_env(**options)
+
+    def grader(self, assignment: str) -> NotebookGrader:
+        if self.bound_grader is not None:
+            return self.bound_grader
+        config = self.grading_config()
+        if self._grader is None or self._grader.assignment != assignment or self._grader.config != config:
+            self._grader = NotebookGrader(assignment, config)
+        return self._grader
+
+    _grader: Optional[NotebookGrader] = None
+
     def preprocess(self, nb, resources):
         import nbformat
 
         info = resources["nbgrader"]
-        grader = grader_for(info["assignment"])
+        grader = self.grader(info["assignment"])
         submitted = copy.deepcopy(nb)
         if SNAPSHOT_KEY in nb.metadata:
             submitted.cells = [nbformat.from_dict(c) for c in nb.metadata.pop(SNAPSHOT_KEY)]
@@ -272,9 +291,27 @@ class CourseLockExporter(NotebookExporter):
         converter.convert_notebooks = convert_notebooks_then_unlock
 
 
-def nbgrader_config(root: Path) -> Config:
-    """The nbgrader configuration depthlab grades with (also used by nbgrader_config.py)."""
+#: GradingConfig fields that DepthlabJudge takes as options
+LIMITS = ("cell_timeout", "test_timeout", "notebook_timeout", "memory_mb", "output_limit", "interrupt_grace",
+          "scratch_mb", "isolation")
+
+
+def judge_with(grader: NotebookGrader) -> type:
+    """A DepthlabJudge that grades with ``grader`` (its configuration and kernel pool):
+    handed to nbgrader as a class in the configuration, the one way nbgrader takes a
+    preprocessor, so no module state is needed to reach it."""
+    return type("DepthlabJudge", (DepthlabJudge,), {"bound_grader": grader})
+
+
+def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
+                    grader: Optional[NotebookGrader] = None) -> Config:
+    """The nbgrader configuration depthlab grades with (also used by nbgrader_config.py).
+
+    ``grading`` sets DepthlabJudge's limits; ``grader`` makes it grade with that grader."""
     c = Config()
+    if grading is not None:
+        for name in LIMITS:
+            setattr(c.DepthlabJudge, name, getattr(grading, name))
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = "depthlab"
     c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
@@ -283,7 +320,8 @@ def nbgrader_config(root: Path) -> Config:
     c.OverwriteCells.add_missing_cells = True
     c.Autograde.sanitize_preprocessors = [SnapshotSubmission, ClearOutput, DeduplicateIds,
                                           OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
-    c.Autograde.autograde_preprocessors = [DepthlabJudge, IgnorePattern, LimitOutput, SaveAutoGrades,
+    c.Autograde.autograde_preprocessors = [judge_with(grader) if grader is not None else DepthlabJudge,
+                                           IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
     c.Autograde.exporter_class = CourseLockExporter
     c.GenerateFeedback.preprocessors = _feedback_preprocessors()
@@ -306,10 +344,11 @@ class NbgraderCourse:
     """A scratch nbgrader course directory holding one assignment."""
 
     def __init__(self, assignment: str, source_root: Path, workdir: Optional[Path] = None,
-                 config: Optional[GradingConfig] = None):
+                 config: Optional[GradingConfig] = None, grader: Optional[NotebookGrader] = None):
         ensure_tools_on_path()   # nbgrader runs alembic by name
         self.assignment = assignment
         self.config = config
+        self.grader = grader
         self.root = Path(workdir or tempfile.mkdtemp(prefix="depthlab-nbgrader-"))
         self._own = workdir is None
         src = source_root / "source" / assignment
@@ -321,22 +360,17 @@ class NbgraderCourse:
 
     def _api(self):
         from nbgrader.apps import NbGraderAPI
-        return NbGraderAPI(config=nbgrader_config(self.root))
+        return NbGraderAPI(config=nbgrader_config(self.root, grading=self.config, grader=self.grader))
 
     def grade(self, notebook: Path, student: str) -> NotebookResult:
         import nbformat
-        global _active_config
         dest = self.root / "submitted" / student / self.assignment
         dest.mkdir(parents=True, exist_ok=True)
         # any nbformat version nbformat can read, saved as the current one (cell ids added)
         nb = with_cell_ids(read_notebook(Path(notebook)))
         nbformat.write(nb, str(dest / f"{self.assignment}.ipynb"))
         start = time.monotonic()
-        previous, _active_config = _active_config, self.config
-        try:
-            res = self.api.autograde(self.assignment, student, force=True)
-        finally:
-            _active_config = previous
+        res = self.api.autograde(self.assignment, student, force=True)
         out = self.root / "autograded" / student / self.assignment / f"{self.assignment}.ipynb"
         if not res["success"] or not out.exists():
             log = res.get("log", "")

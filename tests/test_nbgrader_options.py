@@ -1,0 +1,78 @@
+"""depthlab's judge takes its options the way nbgrader's own steps do (issue 13, item 1).
+
+``c.DepthlabJudge.test_timeout = ...`` (or nbgrader's familiar
+``c.Execute.timeout``) in a course's ``nbgrader_config.py`` is what plain
+``nbgrader autograde`` grades with; nothing reaches the judge through module
+state or environment variables our code sets.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+from depthlab import classgen
+from depthlab.config import GradingConfig
+from depthlab.engines import nbgrader_engine
+from depthlab.engines.nbgrader_engine import DepthlabJudge, judge_with, nbgrader_config
+
+from hostile.build import ASSIGNMENT as A, with_snippets, write
+
+BIN = Path(sys.executable).parent
+
+
+def test_limits_come_from_the_judges_options_then_nbgraders_cell_timeout_then_the_environment(monkeypatch):
+    monkeypatch.setenv("DEPTHLAB_MEMORY_MB", "1234")
+    c = Config()
+    c.DepthlabJudge.test_timeout = 7
+    c.DepthlabJudge.isolation = "landlock"
+    c.Execute.timeout = 11
+    got = DepthlabJudge(config=c).grading_config()
+    assert (got.test_timeout, got.cell_timeout, got.isolation, got.memory_mb) == (7.0, 11.0, "landlock", 1234)
+    c.DepthlabJudge.cell_timeout = 3
+    assert DepthlabJudge(config=c).grading_config().cell_timeout == 3.0
+    plain = DepthlabJudge(config=Config()).grading_config()
+    assert plain == GradingConfig.from_env()
+
+
+def test_a_grading_config_and_a_bound_grader_travel_in_nbgraders_configuration(tmp_path):
+    limits = GradingConfig(test_timeout=4, cell_timeout=9, isolation="none")
+    c = nbgrader_config(tmp_path, grading=limits)
+    assert c.DepthlabJudge.test_timeout == 4 and c.DepthlabJudge.isolation == "none"
+    assert c.Autograde.autograde_preprocessors[0] is DepthlabJudge
+    sentinel = object()
+    bound = nbgrader_config(tmp_path, grader=sentinel).Autograde.autograde_preprocessors[0]
+    assert issubclass(bound, DepthlabJudge) and bound.bound_grader is sentinel
+    assert DepthlabJudge.bound_grader is None and judge_with(sentinel) is not bound
+    assert not [name for name, value in vars(nbgrader_engine).items()
+                if name.startswith("_") and isinstance(value, (dict, list, set)) and not name.startswith("__")], \
+        "the nbgrader engine keeps no mutable module-level state"
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_autograde_honours_the_test_timeout_of_nbgrader_config(tmp_path):
+    """A function that sleeps 6 s: with ``c.DepthlabJudge.test_timeout = 1.5`` in the
+    course's nbgrader_config.py, plain ``nbgrader autograde`` reports it timed out
+    after 1.5 s (the default, 20 s, would have waited it out)."""
+    root = tmp_path / "course"
+    classgen.write_skeleton_course(A, root)
+    config = root / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.DepthlabJudge.test_timeout = 1.5\n")
+    nb = with_snippets(["spectral_radius__sleeps_forever"])
+    for cell in nb.cells:   # a 6 s sleep instead of forever: the point is which limit applies
+        cell.source = cell.source.replace("time.sleep(10**6)", "time.sleep(6)")
+    write(nb, root / "submitted" / "amy" / A / f"{A}.ipynb")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("DEPTHLAB_TEST_TIMEOUT", None)
+    env.pop("DEPTHLAB_ROOT", None)
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", A, "--force"], cwd=root, env=env,
+                   check=True, capture_output=True, timeout=300)
+    out = subprocess.run([str(BIN / "nbgrader"), "autograde", A, "--force"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    graded = (root / "autograded" / "amy" / A / f"{A}.ipynb").read_text()
+    assert "timed out after 1.5 s" in graded, graded[-3000:]
