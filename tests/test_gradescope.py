@@ -26,7 +26,10 @@ Python is a fresh virtual environment made from Debian's ``/usr/bin/python3`` wi
 the zip's ``requirements.txt`` installed by pip, first on ``PATH`` (on Gradescope,
 otter's conda environment).  It is cached in the system's temporary folder,
 keyed by the requirements' hash and the Python version, so submissions (and
-later sessions) share one install.
+later sessions) share one install.  That folder is world-readable, so a kernel
+can run as a user id of its own; on Gradescope otter's Python is in
+``/root/miniforge3`` (``/root``: mode 700), where it cannot, so two hostile runs
+repeat with the environment mounted at ``/root/venv`` in a mode-700 ``/root``.
 
 Required: the reference earns every point, the blank notebook none, and each
 hostile submission (``tests/hostile/gradescope/``) nothing for the function it
@@ -313,6 +316,7 @@ def _extract(zip_path: Path, target: Path) -> None:
 IN_NAMESPACE = """set -e
 mount --bind "$1" /autograder
 mount --bind "$2" /root
+if [ -n "$4" ]; then mount --bind "$3" "$4"; fi
 cd /autograder/source
 if ! {python} {seccomp} -- bash /autograder/source/depthlab/{install} > /autograder/setup.log 2>&1; then
     echo "setup (depthlab/{install}) failed:"; cat /autograder/setup.log; exit 97
@@ -322,8 +326,11 @@ exec {python} {seccomp} -- /autograder/run_autograder
 """
 
 
-def run_on_gradescope(nb, venv: Path, work: Path, env: dict | None = None) -> tuple[dict | None, str, int, float]:
-    """``(results.json or None, the run's output, exit status, seconds)``; ``env``: more variables."""
+def run_on_gradescope(nb, venv: Path, work: Path, env: dict | None = None,
+                      python_in_root: bool = False) -> tuple[dict | None, str, int, float]:
+    """``(results.json or None, the run's output, exit status, seconds)``; ``env``: more
+    variables; ``python_in_root``: the virtual environment appears as ``/root/venv``, under
+    ``/root`` (mode 700) as otter's ``/root/miniforge3`` is on Gradescope."""
     ag, home = work / "autograder", work / "root"
     _extract(committed_zip(), ag / "source")
     shutil.copy2(ag / "source" / "run_autograder", ag / "run_autograder")
@@ -342,11 +349,15 @@ def run_on_gradescope(nb, venv: Path, work: Path, env: dict | None = None) -> tu
         "users": [{"email": "student@example.com", "id": 1234, "name": "Student User"}],
         "previous_submissions": []}))
     home.mkdir(mode=0o700)
+    venv_at = "/root/venv" if python_in_root else ""
+    if venv_at:
+        (home / "venv").mkdir()
     Path("/autograder").mkdir(exist_ok=True)   # the mount point; each run binds its own folder on it, privately
     script = IN_NAMESPACE.format(python=SYSTEM_PYTHON, seccomp=SECCOMP_RUN, install=otter_assign.INSTALL_SCRIPT)
-    env = {"PATH": f"{venv / 'bin'}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    env = {"PATH": f"{venv_at or venv}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
            "HOME": "/root", "LANG": "C.UTF-8", **(env or {})}
-    cmd = ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "gradescope", str(ag), str(home)]
+    cmd = ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "gradescope", str(ag), str(home),
+           str(venv), venv_at]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                             start_new_session=True)
@@ -384,8 +395,24 @@ def _reference_lines() -> list[str]:
 @pytest.mark.parametrize("name", ["reference", "blank", *HOSTILE])
 def test_gradescope_run(name, gradescope_venv, tmp_path):
     _need_seccomp()
+    check_run(name, tmp_path, *run_on_gradescope(submission(name), gradescope_venv, tmp_path))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("gradescope")
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("name", [n for n in HOSTILE if n.startswith(("gradient_magnitudes__", "spectral_radius__"))])
+def test_gradescope_run_with_python_under_root(name, gradescope_venv, tmp_path):
+    """As on Gradescope, where otter's Python is in /root/miniforge3 and /root is mode
+    700: a kernel cannot run as a user id of its own (it could not run that Python),
+    so the kernel stays root and its isolation alone must stop reads and signals."""
+    _need_seccomp()
+    check_run(name, tmp_path, *run_on_gradescope(submission(name), gradescope_venv, tmp_path, python_in_root=True))
+
+
+def check_run(name: str, work: Path, data, output: str, code: int, seconds: float) -> None:
+    """The requirements on one Gradescope run of submission ``name`` (see the module docstring)."""
     spec = load_spec(A)
-    data, output, code, seconds = run_on_gradescope(submission(name), gradescope_venv, tmp_path)
     print(f"\n[gradescope] {name}: run_autograder took {seconds} s (exit {code})")
     tail = output[-4000:]
     assert data is not None, f"run_autograder wrote no results.json (exit {code}):\n{tail}"
@@ -393,7 +420,7 @@ def test_gradescope_run(name, gradescope_venv, tmp_path):
     assert data["stdout_visibility"] == "hidden", data
     assert code == 0, f"run_autograder exited {code}:\n{tail}"
     # the grading code went into a folder of its own, not into the environment (see gradescope_venv)
-    assert (tmp_path / "autograder" / "depthlab-grading" / "solutions" / f"{A}.py").is_file()
+    assert (work / "autograder" / "depthlab-grading" / "solutions" / f"{A}.py").is_file()
     scores = {t["name"]: (t["score"], t["max_score"]) for t in data["tests"] if "score" in t}
     questions = {otter_assign.question_name(t.test_id): (t.function, float(t.points)) for t in spec.tests}
     assert set(scores) == set(questions), data["tests"]
@@ -415,7 +442,6 @@ def test_gradescope_run(name, gradescope_venv, tmp_path):
     assert level, f"the instructors' stdout does not name the isolation level:\n{tail}"
     assert level.group(1) == "landlock", (f"under Docker's default seccomp profile the kernels must be isolated by "
                                           f"landlock, not {level.group(1)}")
-
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("gradescope")
