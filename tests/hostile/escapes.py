@@ -192,6 +192,7 @@ class CourseSite:
     owned: list = field(default_factory=list)     # folders this object made and removes
     placed: dict = field(default_factory=dict)    # files the tests put there: path -> sha256 at the start
     copies_before: dict = field(default_factory=dict)   # copy -> its files' sha256
+    wrote: list = field(default_factory=list)     # where the writing notebook said it wrote
 
     @classmethod
     def make(cls, course: Optional[Path] = None, gradebook: bool = True) -> "CourseSite":
@@ -251,14 +252,15 @@ class CourseSite:
         places = [self.course, Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), home or Path.home(),
                   root, root / "solutions", root / "autograder", root / "autograder" / "depthlab",
                   Path(sysconfig.get_paths()["stdlib"]), *self.copies, *map(Path, sites)]
-        places += [Path(p) for p in {*site.getsitepackages(), *sysconfig.get_paths().values()}]
+        places += [Path(p) for p in {*site.getsitepackages(), *sysconfig.get_paths().values(), *sys.path} if p]
         return [p for p in dict.fromkeys(places) if p.is_dir()]
 
     def markers(self, wrote=(), home: Optional[Path] = None, sites: tuple = ()) -> list[str]:
         """Files named like WRITES's that exist on this machine: in the watched folders, and where
-        the kernel said it wrote them."""
+        the kernel said it wrote them (remembered, for close)."""
+        self.wrote = sorted({*self.wrote, *(p for p in wrote or () if os.path.isabs(p))})
         found = {str(p) for folder in self.watched(home, sites) for p in folder.glob(MARK + "*")}
-        found |= {p for p in wrote or () if os.path.basename(p).startswith(MARK) and os.path.lexists(p)}
+        found |= {p for p in self.wrote if os.path.basename(p).startswith(MARK) and os.path.lexists(p)}
         return sorted(found)
 
     def close(self, home: Optional[Path] = None, sites: tuple = ()) -> None:
