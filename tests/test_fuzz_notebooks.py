@@ -694,6 +694,10 @@ def _metadata_list(doc):
     doc["metadata"] = []
 
 
+def _worksheet_cells_a_number(doc):
+    doc["worksheets"] = [{"cells": 5}, 5, {"cells": doc.pop("cells")}]
+
+
 def _truncate(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
@@ -708,6 +712,8 @@ REGRESSIONS = {
     "NUL byte in a solution cell": (("direct",), _edit_source("solution_", "x = 1 # \x00\n"), "utf-8", None, None),
     # an integrity flag quoted the whole grade_id
     "a grade_id of 100,000 characters": ((), _set(("metadata", "nbgrader", "grade_id"), HUGE), "utf-8", None, None),
+    # grade_path raised TypeError: 'int' object is not iterable (found by a run of 3000)
+    "a worksheet whose cells are a number": ((), _worksheet_cells_a_number, "utf-8", None, None),
     # the error line quoted the whole file name
     "a file name of 206 characters": ((), None, "utf-8", NAMES[-1], _truncate),
     # nbgrader engine: "nbgrader could not grade it: outputs" (a code cell without outputs)

@@ -89,7 +89,8 @@ def notebook_from_json(data, name: str = "the notebook") -> nbformat.NotebookNod
     upgrade (3, 4.0-4.5), with every cell in a shape grading can rely on."""
     cells = data.get("cells") if isinstance(data, dict) else None
     if cells is None and isinstance(data, dict) and isinstance(data.get("worksheets"), list):
-        cells = [c for w in data["worksheets"] if isinstance(w, dict) for c in (w.get("cells") or [])]
+        cells = [c for w in data["worksheets"] if isinstance(w, dict) and isinstance(w.get("cells"), list)
+                 for c in w["cells"]]
     if not isinstance(data, dict) or not isinstance(cells, list) or "nbformat" not in data and "worksheets" not in data:
         raise SubmissionError(f"{name} is JSON but not a Jupyter notebook (no list of cells)")
     if len(cells) > MAX_CELLS:
