@@ -40,15 +40,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from depthlab import classgen
 from depthlab.config import GradingConfig
 from depthlab.grading import grade_notebooks
 from depthlab.judge.notebook import MAX_CELLS, SubmissionError, make_plan, read_notebook
-from depthlab.judge.prepare import load_spec
+from depthlab.judge.prepare import known_assignments, load_spec
 from depthlab.judge.results import NotebookResult
 from depthlab.judge.session import NotebookGrader
-from depthlab.paths import release_notebook
+from depthlab.paths import release_notebook, source_notebook
 
-from test_grading_e2e import ASSIGNMENTS, filled
+ASSIGNMENTS = [a for a in known_assignments() if source_notebook(a).exists() and release_notebook(a).exists()]
 
 #: the grader's documented limit on a file's size (judge/notebook.py)
 MAX_BYTES = 50_000_000
@@ -67,8 +68,7 @@ for _name in COUNTS:
     settings.register_profile(
         f"depthlab-fuzz-{_name}", deadline=None, database=None, print_blob=True,
         derandomize=_name == "ci",   # CI: the same cases every run
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-                               HealthCheck.function_scoped_fixture])
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
 def fuzz_settings(kind: str, **overrides) -> settings:
@@ -84,8 +84,7 @@ def base_json(assignment: str, kind: str) -> str:
     """The JSON text of a real submission: the blank release or the reference-filled one."""
     if kind == "blank":
         return release_notebook(assignment).read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="depthlab-fuzz-base-") as tmp:
-        return filled(assignment, Path(tmp), assignment).read_text(encoding="utf-8")
+    return nbformat.writes(classgen.fill_release(assignment, classgen.reference_sources(assignment)))
 
 
 def base(assignment: str, kind: str) -> dict:
@@ -226,6 +225,13 @@ def cell_metadata(draw, doc):
     return doc, f"cell {i} metadata={_short(value)}"
 
 
+@functools.lru_cache(maxsize=None)
+def _all_grade_ids() -> tuple:
+    """Every grade_id of every assignment's release (a cell pasted from another notebook)."""
+    return tuple(sorted({c["metadata"]["nbgrader"]["grade_id"] for a in ASSIGNMENTS for c in base(a, "blank")["cells"]
+                         if "nbgrader" in c["metadata"]}))
+
+
 def nbgrader_field(draw, doc):
     i = _pick(draw, doc, _nbgrader)
     cells = _cells(doc)
@@ -235,11 +241,14 @@ def nbgrader_field(draw, doc):
     key = draw(st.sampled_from(NBGRADER_KEYS + ("extra_key",)))
     others = [c["metadata"]["nbgrader"].get("grade_id") for c in cells
               if _nbgrader(c) and isinstance(c["metadata"]["nbgrader"], dict)]
-    how = draw(st.sampled_from(("delete", "odd", "odd", "another cell's grade_id")))
+    how = draw(st.sampled_from(("delete", "odd", "odd", "another cell's grade_id", "another assignment's grade_id")))
     if how == "delete":
         meta.pop(key, None)
         return doc, f"cell {i} nbgrader.{key} deleted"
-    value = draw(st.sampled_from(others)) if how == "another cell's grade_id" else draw(st.sampled_from(ODD_VALUES))
+    if how == "another assignment's grade_id":
+        value = draw(st.sampled_from(_all_grade_ids()))
+    else:
+        value = draw(st.sampled_from(others)) if how == "another cell's grade_id" else draw(st.sampled_from(ODD_VALUES))
     meta[key] = value
     return doc, f"cell {i} nbgrader.{key}={_short(value)}"
 
@@ -652,6 +661,21 @@ def folder():
 
 #: the in-process tests share their graders (each prepares its assignment's reference outcomes once)
 IN_PROCESS = pytest.mark.xdist_group("fuzz_in_process")
+
+
+@IN_PROCESS
+@pytest.mark.parametrize("kind", ["perfect", "blank"])
+def test_unchanged_submissions_plan_cleanly(kind, folder):
+    """What the mutations start from is a real submission: it goes on to a kernel
+    with every solution cell planned and nothing flagged."""
+    for assignment in ASSIGNMENTS:
+        case = Case(assignment, kind, [], ENCODINGS["utf-8"](base(assignment, kind)))
+        result, problems = grade_in_process(case, folder)
+        assert result is None and problems == [], (assignment, result, problems)
+        grader = planning_grader(assignment)
+        plan = make_plan(grader.template, read_notebook(case.write(folder)), grader.prepared.spec.functions)
+        assert plan.flags == ()
+        assert {f for c in plan.student for f in c.functions} == set(grader.prepared.spec.functions)
 
 
 @IN_PROCESS
