@@ -3,7 +3,7 @@ nothing behind, and the grader's memory stays flat (issue 12, item 8). A script,
 not a test: it takes minutes and prints numbers.
 
     .venv/bin/python scripts/soak.py [--students 400] [--hostile-share 0.05] [--jobs 2]
-                                     [--isolation auto|namespace|landlock|none] [--keep]
+                                     [--isolation auto|namespace|landlock|none] [--keep] [--samples F.csv]
 
 Generates a class of ``--students`` notebooks of ps2_vanishing_gradients in a
 scratch course (``depthlab.classgen``: references, alternatives, mutants,
@@ -15,27 +15,36 @@ the memory (RSS) of the command and of its whole process tree every second,
 and afterwards looks for leftovers (``tests/leftovers.py`` says what counts).
 
 Prints a table and exits 1 when anything was left behind, a notebook has no
-result, the command failed, or memory grew faster than these limits (a least
-squares line through RSS against notebooks graded, after the first
-``WARMUP_SHARE`` of the class):
+result, the command failed, or memory grew faster than these limits.  Growth
+is a least-squares line through RSS against notebooks graded, in MB per 100
+notebooks, printed for the first half of the class (after the first
+``WARMUP_SHARE``) and judged on the second half: the workers' RSS first rises
+while bounded caches fill (measured, 400 notebooks: +16.9 MB per 100 in the
+first half, +6.9 in the second, +2.6 in the last quarter, then flat), namely
+SQLAlchemy's compiled-statement cache on each nbgrader table mapper (an LRU of
+100 to 150 entries keyed by dialect, and nbgrader's ``Gradebook`` makes a new
+engine, so a new dialect, each time it is opened) and depthlab's per-mistake
+outcome cache (``checks/mistakes.py``, at most mistakes x cases).  Limits:
 
 - the grading command: MAIN_LIMIT_MB per 100 notebooks.  It only hands out
-  notebooks and stores results (about 100 MB, measured); at this rate a course
-  of 2,000 (five times this soak) costs it at most 100 MB more, and a real leak
-  (a result, notebook or gradebook session kept per student: tens to hundreds
-  of KB each) shows as several MB per 100;
+  notebooks and stores results (136 MB, flat over 400 notebooks); at this rate
+  a course of 2,000 (five times this soak) costs it at most 100 MB more, while
+  a real leak (a result, notebook or gradebook session kept per student: tens
+  to hundreds of KB each) shows as several MB per 100;
 - the worker processes together: WORKERS_LIMIT_MB per 100 notebooks, so two
-  workers grading 2,000 notebooks grow by at most 400 MB together, well inside
-  a 2 GB machine next to kernels of their own.
+  workers grading a course of 2,000 grow by at most 400 MB together (they start
+  near 290 MB), a fraction of a grading machine next to kernels that may each
+  take up to the memory limit (4 GB by default).
 
-The grader's and the workers' RSS move in allocator-sized steps of a few MB
-(measured: see the note), so a smaller run cannot tell a slope from a step:
-below MIN_FIT_NOTEBOOKS the memory lines are printed but not judged.
-The machine may be shared: the load average is printed beside the numbers.
+RSS also moves in allocator-sized steps of a few MB, so a small run cannot tell
+a slope from a step: below MIN_FIT_NOTEBOOKS the memory lines are printed but
+not judged.  The machine may be shared: the load average is printed beside the numbers.
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
 import os
 import statistics
 import sys
@@ -45,7 +54,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from leftovers import A, SoakRun, snapshot  # noqa: E402
+from leftovers import A, Sample, SoakRun, snapshot  # noqa: E402
 
 MAIN_LIMIT_MB = 5.0
 WORKERS_LIMIT_MB = 20.0
@@ -54,14 +63,23 @@ MIN_FIT_NOTEBOOKS = 100
 MB = 1024 * 1024
 
 
-def growth(samples, attr: str, warmup: int, total: int) -> float | None:
-    """Slope of ``attr`` (MB) against notebooks graded, per 100 notebooks, from ``warmup``
-    until the last result (then the command reads every result for its report)."""
-    points = [(s.done, getattr(s, attr) / MB) for s in samples if warmup <= s.done < total and getattr(s, attr)]
+def growth(samples, attr: str, first: int, last: int) -> float | None:
+    """Slope of ``attr`` (MB) against notebooks graded, per 100 notebooks, while
+    ``first <= done < last`` (after the last result the command reads every
+    result for its report)."""
+    points = [(s.done, getattr(s, attr) / MB) for s in samples if first <= s.done < last and getattr(s, attr)]
     if len({x for x, _ in points}) < 3:
         return None
     slope, _ = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
     return 100 * slope
+
+
+def write_samples(samples, path: Path) -> None:
+    names = [f.name for f in dataclasses.fields(Sample)]
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(names)
+        w.writerows([getattr(s, n) for n in names] for s in samples)
 
 
 def memory_rows(samples) -> list[str]:
@@ -88,6 +106,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--settle", type=float, default=10.0, help="seconds leftovers get to go away")
     ap.add_argument("--keep", action="store_true", help="keep the run folder (course, log)")
+    ap.add_argument("--samples", type=Path, help="write the memory samples here (CSV)")
     args = ap.parse_args(argv)
 
     n = args.students
@@ -103,9 +122,12 @@ def main(argv=None) -> int:
     load_after = os.getloadavg()
     found, waited = run.settle(before, watch, args.settle)
     graded = sum(1 for _ in run.results.glob("*.json"))
+    if args.samples:
+        write_samples(watch.samples, args.samples)
 
-    warmup = max(1, int(WARMUP_SHARE * n))
-    fits = {attr: growth(watch.samples, attr, warmup, n) for attr in ("main_rss", "workers_rss")}
+    warmup, half = max(1, int(WARMUP_SHARE * n)), n // 2
+    early = {attr: growth(watch.samples, attr, warmup, half) for attr in ("main_rss", "workers_rss")}
+    fits = {attr: growth(watch.samples, attr, half, n) for attr in ("main_rss", "workers_rss")}
     judged = n >= MIN_FIT_NOTEBOOKS
     problems = []
     if code != 0:
@@ -120,10 +142,9 @@ def main(argv=None) -> int:
         problems.append(f"{found.count()} leftover(s)")
 
     def fit(attr, limit):
-        value = fits[attr]
-        text = "n/a" if value is None else f"{value:+.2f} MB per 100 notebooks"
-        return text + (f" (limit {limit:g})" if judged else " (not judged: fewer than "
-                       f"{MIN_FIT_NOTEBOOKS} notebooks)")
+        text = " / ".join("n/a" if v is None else f"{v:+.2f}" for v in (early[attr], fits[attr]))
+        return text + " MB per 100 notebooks" + (f" (limit {limit:g} on the second)" if judged else
+                                                 f" (not judged: fewer than {MIN_FIT_NOTEBOOKS} notebooks)")
 
     kinds = sorted(set(run.hostile.values()))
     lines = [
@@ -138,14 +159,17 @@ def main(argv=None) -> int:
         f"at most {max((s.kernels for s in watch.samples), default=0)} kernel processes at once",
         f"growth, grading command     {fit('main_rss', MAIN_LIMIT_MB)}",
         f"growth, workers together    {fit('workers_rss', WORKERS_LIMIT_MB)}",
-        f"  (least squares over RSS against notebooks graded, from notebook {warmup} to the last result)",
+        f"  (least squares through RSS against notebooks graded: notebooks {warmup}-{half - 1} / "
+        f"{half} to the last result)",
         f"leftovers                   {found.count()}" + (f" (still there {waited:.1f} s after the command ended)"
                                                           if found.count() else f" (clean {waited:.1f} s after the end)"),
         *[f"  {line}" for line in found.lines()],
         *([f"not the run's (other users' work, not counted): {len(found.others)}"]
           + [f"  {line}" for line in found.others[:10]] if found.others else []),
         f"load average                before {' '.join(f'{x:.2f}' for x in load_before)}, "
-        f"after {' '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} cores)",
+        f"after {' '.join(f'{x:.2f}' for x in load_after)}; 1-minute load during the run: median "
+        f"{statistics.median(s.load for s in watch.samples):.1f}, max {max(s.load for s in watch.samples):.1f} "
+        f"({os.cpu_count()} cores)",
         f"hostile kinds               {', '.join(kinds)}",
         "result                      " + ("FAIL: " + "; ".join(problems) if problems else "ok"),
     ]

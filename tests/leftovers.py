@@ -29,11 +29,13 @@ these are leftovers:
 - anything left in ``tmp/`` and ``runtime/`` (scratch folders, kernel homes,
   temporary files), half-written files in the course (``*.tmp``, SQLite
   journals), and new entries of the shared temporary folders owned by a
-  sandbox user id or named as hostile notebooks name what they leave there
-  (``left_by_a_student``).
+  sandbox user id the run's kernels had, or named ``left_by_a_student-...``
+  after a home folder of the run (what ``cell__leaves_things_behind`` leaves
+  when it is not isolated).
 
-New sandbox kernels and sandbox-uid processes that cannot be tied to the run
-are listed apart (``others``): they are other people's, and do not count.
+New sandbox kernels, sandbox-uid processes and ``depthlab-*`` or
+``left_by_a_student*`` entries of the shared folders that cannot be tied to the
+run are listed apart (``others``): they are other people's, and do not count.
 """
 from __future__ import annotations
 
@@ -63,14 +65,15 @@ A = "ps2_vanishing_gradients"
 #: shared world-writable folders a notebook may write to when it is not isolated
 SHARED_TEMP = tuple(dict.fromkeys(p for p in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm")
                                   if os.path.isdir(p)))
-#: what hostile notebooks call the files they leave in shared folders
+#: what hostile notebooks call the files they leave in shared folders; one named after
+#: the notebook's home folder (cell__leaves_things_behind) names the run folder too
 STUDENT_MARK = "left_by_a_student"
 #: half-written files in the course: the atomic writer's temporaries, SQLite's journals
 COURSE_SCRATCH = ("*.tmp", "*-journal", "*-wal")
 #: hostile submissions, most likely to leave something behind first: classgen's
 #: kinds (see classgen.HOSTILE) and ``tests/hostile/<assignment>/`` snippets
 HOSTILE_MIX = (
-    "cell__leaves_a_process",                        # a detached process that ignores SIGTERM
+    "cell__leaves_things_behind",                    # a detached process; files in /tmp, /var/tmp, /dev/shm
     "jacobian_power_norms__ignores_sigint",          # a hang the kernel is restarted for
     "cell__os_exit",                                 # the kernel exits mid-notebook
     "gradient_magnitudes__segfault",                 # the kernel crashes
@@ -194,6 +197,7 @@ class Sample:
     tree_rss: int             # bytes: it and every process below it
     workers_rss: int          # bytes: its worker processes (multiprocessing children)
     kernels: int              # sandbox kernel processes in the tree
+    load: float               # the machine's 1-minute load average
 
 
 class Watch(threading.Thread):
@@ -256,7 +260,8 @@ class Watch(threading.Thread):
             done = sum(1 for _ in self.results.glob("*.json"))
         except OSError:
             done = 0
-        s = Sample(round(time.monotonic() - self._start, 2), done, main_rss, tree, workers, kernels)
+        s = Sample(round(time.monotonic() - self._start, 2), done, main_rss, tree, workers, kernels,
+                   os.getloadavg()[0])
         self.samples.append(s)
         return s
 
@@ -415,9 +420,10 @@ class SoakRun:
                     owner = path.lstat().st_uid
                 except OSError:
                     continue
-                if STUDENT_MARK in name or (in_sandbox_range(owner) and owner in watch.uids):
+                if (STUDENT_MARK in name and self.folder.name in name) or (in_sandbox_range(owner)
+                                                                           and owner in watch.uids):
                     out.files.append(f"{path} (owner {owner})")
-                elif name.startswith("depthlab-"):
+                elif name.startswith("depthlab-") or STUDENT_MARK in name:
                     out.others.append(f"file: {path} (owner {owner})")
         return out
 

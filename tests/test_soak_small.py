@@ -34,11 +34,13 @@ def test_the_check_finds_every_kind_of_leftover(tmp_path):
     """Each way a run can leave something behind is reported, and only the run's own:
     a process orphaned by the grading command, a sandbox kernel naming the run folder,
     a process of a sandbox user id with the run's HOME, a kernel home, a runtime file,
-    a half-written file in the course, a student's file in /tmp and a mount."""
+    a half-written file in the course, a student's file in /tmp and a mount; someone
+    else's kernel and student file are listed apart."""
     run = SoakRun(parent=tmp_path)
     run.course.mkdir()
     started, mounted = [], None
-    student_file = Path("/tmp") / f"{STUDENT_MARK}-{uuid.uuid4().hex[:8]}.txt"
+    student_file = Path("/tmp") / f"{STUDENT_MARK}-{str(run.tmp).strip('/').replace('/', '_')}_x"
+    someone_elses = Path("/tmp") / f"{STUDENT_MARK}-{uuid.uuid4().hex[:8]}.txt"
     before = snapshot()
     found = None
     try:
@@ -61,6 +63,7 @@ def test_the_check_finds_every_kind_of_leftover(tmp_path):
         (run.runtime / "kernel-1.json").write_text("{}")
         (run.course / ".grades.csv.abc.tmp").write_text("half")
         student_file.write_text("hello")
+        someone_elses.write_text("hello")
         if os.geteuid() == 0:
             mounted = run.folder / "mnt"
             mounted.mkdir()
@@ -71,6 +74,7 @@ def test_the_check_finds_every_kind_of_leftover(tmp_path):
         assert f"pid {kernel.pid} uid {os.geteuid()} " in text
         assert f"sandbox kernel (folder {run.tmp}/depthlab-kernel-x)" in text
         assert any(str(elsewhere.pid) in line for line in found.others)
+        assert any(str(someone_elses) in line for line in found.others)
         for path in (run.tmp / "depthlab-kernel-x", run.runtime / "kernel-1.json",
                      run.course / ".grades.csv.abc.tmp", student_file):
             assert str(path) in text, path
@@ -82,6 +86,7 @@ def test_the_check_finds_every_kind_of_leftover(tmp_path):
         if mounted:
             subprocess.run(["umount", str(mounted)])
         student_file.unlink(missing_ok=True)
+        someone_elses.unlink(missing_ok=True)
         if found is not None:
             run.clean(found)
         for p in started:
@@ -102,7 +107,7 @@ def test_a_small_class_leaves_nothing_behind():
     before = watch = found = None
     try:
         hostile = run.make_class(N, HOSTILE, seed=3)
-        assert sorted(hostile.values()) == ["cell__leaves_a_process", "jacobian_power_norms__ignores_sigint"]
+        assert sorted(hostile.values()) == ["cell__leaves_things_behind", "jacobian_power_norms__ignores_sigint"]
         before = snapshot()
         code, _seconds, watch = run.grade(jobs=2, DEPTHLAB_TEST_TIMEOUT=3, DEPTHLAB_CELL_TIMEOUT=10,
                                           DEPTHLAB_INTERRUPT_GRACE=1)
