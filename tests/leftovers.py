@@ -113,10 +113,16 @@ def spread(n: int, count: int, skip: int = 2) -> list[int]:
 
 
 def write_course(root: Path, assignment: str = A) -> Path:
-    """A scratch course: the assignment's source notebook and the repository's nbgrader_config.py."""
+    """A scratch course: the assignment's source notebook and the repository's
+    nbgrader_config.py (and the release classgen made of that same source
+    notebook in the repository, if it did: it need not be made again)."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "source" / assignment, root / "source" / assignment)
+    source = REPO / "source" / assignment
+    shutil.copytree(source, root / "source" / assignment)
     shutil.copyfile(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    made = REPO / ".depthlab" / "release" / f"{assignment}-{classgen._sha(source / f'{assignment}.ipynb')}"
+    if made.is_dir():
+        shutil.copytree(made, root / ".depthlab" / "release" / made.name)
     return root
 
 
