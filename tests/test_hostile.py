@@ -26,8 +26,8 @@ kernel sees (``tests/hostile/escapes.py``).  Those are what the levels differ
 in.  The limits (hangs, crashes, memory, output), the tampering inside the
 kernel (patching numpy or json, sys.modules, frames, the import blocker and the
 static checks) and the structural cases are the same code at every level, so
-they run once: each level costs a batch of six notebooks (about 1.5 to 3.5
-minutes on a busy two-core machine).  The escape batches run in a grading
+they run once: each level costs a batch of six notebooks (50 s on a quiet
+two-core machine, 100 to 150 s on a busy one).  The escape batches run in a grading
 process of their own inside a PID namespace (``escapes.enclosure``): should a
 level fail to contain a notebook that kills every process in sight, it kills
 that grading run only.
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import re
@@ -43,6 +44,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -472,12 +474,14 @@ ESCAPES = GradingConfig(test_timeout=10.0, cell_timeout=20.0, notebook_timeout=2
 #: (the plain wrong answers they are held against are graded in-process: plain_points)
 ESCAPE_NOTEBOOKS = {
     "finders": FINDERS,
-    "signals": SIGNALS,
     "copies": PLAIN + [COPIES],
     "writes": PLAIN + [WRITES],
     "looks_around": ["cell__writes_and_looks_around", "spectral_radius__reads_grading_folder"],
+    "signals": SIGNALS,
     "looks_around_again": ["cell__writes_and_looks_around"],
 }
+#: kills every process it sees and then all at once (kill -1): a signal the grader always sees
+KILLS_ALL = "jacobian_power_norms__kills_every_process"
 #: where cell__writes_and_looks_around writes
 LEFT_BY_A_STUDENT = [Path("/tmp/left_by_a_student.txt"), ROOT / "left_by_a_student.txt",
                      Path("/var/tmp/left_by_a_student.txt"), Path.home() / "left_by_a_student.txt"]
@@ -504,23 +508,21 @@ class Escaped:
         return printed(self.graded[name][1], prefix)
 
 
-@pytest.fixture(scope="module", params=LEVEL_PARAMS)
-def escapes(request, tmp_path_factory):
+@functools.lru_cache(maxsize=None)
+def escaped(level: str) -> Escaped:
     """The escape notebooks, graded at one level by ONE grading process, the way an instructor
     grades: in the course folder, which holds another student's submitted and graded notebooks
     and the gradebook, with two more copies of the course elsewhere on the machine.  The grading
     process runs in a PID namespace of its own: a sandbox that fails to stop a notebook from
-    killing every process in sight kills this grading run only."""
-    level = request.param
-    if level is None:
-        pytest.fail("this machine claims no safe isolation level, so nothing can be graded here "
-                    "(`depthlab doctor` says why and what to do)")
-    tmp = tmp_path_factory.mktemp(f"escapes-{level}")
-    paths = {name: write(with_snippets(snips), tmp / f"{name}.ipynb") for name, snips in ESCAPE_NOTEBOOKS.items()}
+    killing every process in sight kills this grading run only.  Once per level and process
+    (pytest may set a parametrized module fixture up more than once); the course is removed
+    before this returns."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"depthlab-escapes-{level}-"))
     for p in LEFT_BY_A_STUDENT:
         assert not p.exists(), f"{p} is there before the test"
     site = CourseSite.make()
     try:
+        paths = {name: write(with_snippets(snips), tmp / f"{name}.ipynb") for name, snips in ESCAPE_NOTEBOOKS.items()}
         environ = {**os.environ, "DEPTHLAB_ROOT": str(site.course), "DEPTHLAB_INTERRUPT_GRACE": "1"}
         config = dataclasses.asdict(dataclasses.replace(ESCAPES, isolation=level))
         start = time.monotonic()
@@ -532,12 +534,21 @@ def escapes(request, tmp_path_factory):
         TIMINGS.update({f"direct/escapes-{level}/{name}": r.seconds for name, (r, _) in graded.items()})
         save_timings()
         wrote = printed(graded["writes"][1], "WROTE") if "writes" in graded else None
-        yield Escaped(level, proc, graded, site.changed(), site.markers(wrote or ()),
-                      [str(p) for p in LEFT_BY_A_STUDENT if p.exists()])
+        return Escaped(level, proc, graded, site.changed(), site.markers(wrote or ()),
+                       [str(p) for p in LEFT_BY_A_STUDENT if p.exists()])
     finally:
         site.close()
+        shutil.rmtree(tmp, ignore_errors=True)
         for p in LEFT_BY_A_STUDENT:
             p.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module", params=LEVEL_PARAMS)
+def escapes(request):
+    if request.param is None:
+        pytest.fail("this machine claims no safe isolation level, so nothing can be graded here "
+                    "(`depthlab doctor` says why and what to do)")
+    return escaped(request.param)
 
 
 def assert_no_more_than_plain(result, functions) -> None:
@@ -584,10 +595,12 @@ def test_signalling_the_grader_earns_nothing(escapes, case):
     result = escapes.result("signals")
     assert_no_more_than_plain(result, [fn])
     t = by_function(result)[fn]
-    # the grader can tell: a signal to another process is refused and said, one that hits the
-    # kernel itself (its own process group, pid 0) kills it and that is said
+    # a signal to another process is refused and said; one that reaches only the kernel itself
+    # (pid 0, its own group; the first process of a PID namespace ignores it) kills it, and that
+    # is said, or nothing happens and the plain answer is judged; kill -1 is always said
     said = {"integrity": [f.detail for f in result.integrity if f.function == fn and "signal" in f.detail],
-            "died": [e for e in result.events if f"kernel died while running the hidden cases of {fn}" in e]}
+            "died": [e for e in result.events if f"kernel died while running the hidden cases of {fn}" in e],
+            "graded": [t.message] if t.points == plain_points()[fn] and case != KILLS_ALL else []}
     assert said.get(t.status), (t.status, t.message, lines(result))
     assert_rest_graded(result, SIGNALS)
 
