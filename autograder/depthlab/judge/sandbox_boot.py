@@ -68,6 +68,10 @@ def new_root(cfg):
     conn_text = open(cfg["connection"], "rb").read()
     results_fd = os.open(cfg["results"], os.O_PATH)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755")
+    # a private /tmp first: what is bound below may live under /tmp (a checkout and
+    # its virtualenv in a temporary folder), and a later /tmp mount would cover it
+    os.makedirs(root + "/tmp", exist_ok=True)
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
     # read-only binds of exactly what the kernel needs, parents before children
     for path in cfg["read"]:
         target = root + path
@@ -101,8 +105,6 @@ def new_root(cfg):
         mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except OSError:
         mount("/proc", root + "/proc", None, MS_BIND | MS_REC)
-    os.makedirs(root + "/tmp", exist_ok=True)
-    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
     # the scratch folder: a size-limited tmpfs at the path the kernel knows as its home
     home = cfg["home"]
     os.makedirs(root + home, exist_ok=True)
