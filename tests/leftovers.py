@@ -290,6 +290,7 @@ class Leftovers:
     files: list = field(default_factory=list)
     others: list = field(default_factory=list)      # not the run's: listed, not counted
     pids: list = field(default_factory=list)        # the leftover processes, to stop them
+    shared: list = field(default_factory=list)      # the run's files in shared folders, to remove them
 
     def count(self) -> int:
         return len(self.processes) + len(self.mounts) + len(self.files)
@@ -429,6 +430,7 @@ class SoakRun:
                 if (STUDENT_MARK in name and self.folder.name in name) or (in_sandbox_range(owner)
                                                                            and owner in watch.uids):
                     out.files.append(f"{path} (owner {owner})")
+                    out.shared.append(path)
                 elif name.startswith("depthlab-") or STUDENT_MARK in name:
                     out.others.append(f"file: {path} (owner {owner})")
         return out
@@ -446,13 +448,18 @@ class SoakRun:
             time.sleep(0.5)
 
     def clean(self, found: Leftovers, keep: bool = False) -> None:
-        """Stop the run's leftover processes and remove its folder (kept with ``keep``,
-        or while something is mounted inside it)."""
+        """Stop the run's leftover processes, remove its files from the shared folders,
+        and its folder (kept with ``keep``, or while something is mounted inside it)."""
         for pid in found.pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        for path in found.shared:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         if keep or any(point.startswith(f"{self.folder}/") for point, *_ in mount_table()):
             return
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -85,15 +85,16 @@ def test_the_check_finds_every_kind_of_leftover(tmp_path):
     finally:
         if mounted:
             subprocess.run(["umount", str(mounted)])
-        student_file.unlink(missing_ok=True)
         someone_elses.unlink(missing_ok=True)
         if found is not None:
             run.clean(found)
+        else:
+            student_file.unlink(missing_ok=True)
         for p in started:
             p.kill()
             p.wait()
     assert not psutil.pid_exists(orphan) or psutil.Process(orphan).status() == psutil.STATUS_ZOMBIE
-    assert not run.folder.exists()
+    assert not run.folder.exists() and not student_file.exists()
 
 
 @pytest.mark.slow
