@@ -85,7 +85,8 @@ LOOK_AROUND = textwrap.dedent(r"""
         return listing
     report = {{
         "course README": attempt(lambda: open(os.path.join(course, "README.md")).read(50)),
-        "course listing": attempt(lambda: os.listdir(course)),
+        # a checkout holding its virtualenv shows the folders on the way to it (names only)
+        "course listing": attempt(lambda: ours(os.listdir(course))),
         "reference": attempt(lambda: open(os.path.join(course, "solutions", {ref!r})).read(50)),
         "write course": attempt(lambda: open(os.path.join(course, "pwned.txt"), "w").write("x")),
         "root listing": attempt(lambda: [e for e in os.listdir("/") if e not in ("proc", "dev", "tmp")]),
