@@ -23,6 +23,7 @@ import nbformat
 import pytest
 
 from depthlab import classgen
+from depthlab.judge.results import EventKind
 from depthlab.classgrade import collect as collecting, dispatch, run
 from depthlab.classgrade.collect import MAX_MEMBER_BYTES, Submission, collect, student_from_name
 from depthlab.classgrade.export import write_grades_csv
@@ -346,7 +347,7 @@ def test_a_class_with_broken_and_hostile_submissions(tmp_path, monkeypatch):
     assert any(f.kind == "monkeypatch" for f in by[ids[3]].integrity)
     looping = roster.students[4].answers[-1].function
     loop = by[ids[4]]
-    assert any("timed out" in e for e in loop.events), loop.events
+    assert any(e.kind == EventKind.TIMEOUT and "timed out" in e.detail for e in loop.events), loop.events
     assert [(t.function, t.points) for t in loop.tests if t.status == "timeout"] == [(looping, 0.0)]
     assert not by[ids[5]].error and all(t.status == "graded" for t in by[ids[5]].tests)   # the nbformat 3 file
     # grades.csv

@@ -45,7 +45,7 @@ from depthlab.config import GradingConfig
 from depthlab.grading import grade_notebooks
 from depthlab.judge.notebook import MAX_CELLS, SubmissionError, make_plan, read_notebook
 from depthlab.judge.prepare import known_assignments, load_spec
-from depthlab.judge.results import NotebookResult
+from depthlab.judge.results import EventKind, NotebookResult
 from depthlab.judge.session import NotebookGrader
 from depthlab.paths import release_notebook, source_notebook
 
@@ -568,7 +568,8 @@ def problems_of(result, path: Path, assignment: str, readable: bool | None = Non
             found.append(f"an error and a score of {result.score}")
         if readable and "none of" not in result.error:   # the only expected error for a readable notebook
             found.append(f"a readable notebook was not graded: {result.error[:200]}")
-    for line in [*result.events, *(f.detail for f in result.integrity)]:
+    found += [f"an event without a kind: {e!r}" for e in result.events if not isinstance(e.kind, EventKind)]
+    for line in [*(e.detail for e in result.events), *(f.detail for f in result.integrity)]:
         if not isinstance(line, str) or TRACEBACK.search(line) or len(line) > 600:
             found.append(f"unreadable event or flag: {_short(line, 200)}")
     return found

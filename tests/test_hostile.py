@@ -54,6 +54,7 @@ import nbformat
 import pytest
 
 from depthlab.config import GradingConfig
+from depthlab.judge.results import EventKind
 from depthlab.grading import grade_notebooks
 from depthlab.judge.kernel import SandboxKernel, isolation_mode
 from depthlab.judge.notebook import grade_id
@@ -103,7 +104,7 @@ def by_function(result) -> dict:
 
 def lines(result) -> list[str]:
     """Everything a TA reads about a notebook besides the tests."""
-    out = list(result.events) + [f"{f.kind}: {f.detail}" for f in result.integrity]
+    out = [e.detail for e in result.events] + [f"{f.kind}: {f.detail}" for f in result.integrity]
     return out + ([f"error: {result.error}"] if result.error else [])
 
 
@@ -599,7 +600,7 @@ def test_signalling_the_grader_earns_nothing(escapes, case):
     # (pid 0, its own group; the first process of a PID namespace ignores it) kills it, and that
     # is said, or nothing happens and the plain answer is judged; kill -1 is always said
     said = {"integrity": [f.detail for f in result.integrity if f.function == fn and "signal" in f.detail],
-            "died": [e for e in result.events if f"kernel died while running the hidden cases of {fn}" in e],
+            "died": [e.detail for e in result.events if e.kind == EventKind.DIED and e.where == f"the hidden cases of {fn}"],
             "graded": [t.message] if t.points == plain_points()[fn] and case != KILLS_ALL else []}
     assert said.get(t.status), (t.status, t.message, lines(result))
     assert_rest_graded(result, SIGNALS)
@@ -1004,7 +1005,7 @@ def test_nbgrader_hang_that_ignores_interrupts(structure):
     r = structure["nbgrader"]["ignores_sigint"]
     t = by_function(r)["jacobian_power_norms"]
     assert t.points == 0 and t.status == "timeout"
-    assert any("did not respond to an interrupt" in e for e in r.events)
+    assert any(e.kind == EventKind.TIMEOUT and "did not respond to an interrupt" in e.detail for e in r.events)
     assert_rest_graded(r, ["jacobian_power_norms__ignores_sigint"])
 
 

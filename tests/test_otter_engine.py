@@ -46,7 +46,7 @@ from depthlab.engines import otter_assign
 from depthlab.engines.otter_plugin import is_otter_cell, replace_results, without_otter_cells
 from depthlab.judge.notebook import grade_id, released_text
 from depthlab.judge.prepare import known_assignments, load_spec
-from depthlab.judge.results import IntegrityFlag, NotebookResult
+from depthlab.judge.results import Event, EventKind, IntegrityFlag, NotebookResult
 from depthlab.judge.results import TestResult as _TestResult
 from depthlab.paths import course_root, source_notebook
 
@@ -239,7 +239,7 @@ def test_depthlab_results_replace_otters_and_show_only_messages():
                   for i, t in enumerate(spec.tests))
     result = NotebookResult(FULL, "nb.ipynb", "otter", tests,
                             (IntegrityFlag("monkeypatch", "added cell 3: replaces np.allclose"),), None,
-                            events=("the hidden cases of sigmoid timed out after 20 s",))
+                            events=(Event(EventKind.TIMEOUT, "the hidden cases of sigmoid timed out after 20 s"),))
     results = GradingResults([])
     replace_results(results, result)
     out = results.to_gradescope_dict(AutograderConfig({"show_all_public": True}))

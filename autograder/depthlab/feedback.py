@@ -85,7 +85,7 @@ def render(result: NotebookResult, written: Iterable[WrittenAnswer] = ()) -> str
              "waiting": sum(1 for w in written if w.score is None and w.answer)}
     return templates.render("feedback.html", r=result, who=result.student or Path(result.notebook).stem,
                             written=written, tally=tally, max_cases=MAX_CASES_LISTED,
-                            notes=[f.detail for f in result.integrity] + list(result.events))
+                            notes=[f.detail for f in result.integrity] + [e.detail for e in result.events])
 
 
 def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None,

@@ -4,14 +4,15 @@
 :func:`render_html` draws it as one self-contained page through the Jinja2
 template ``templates/report.html`` (autoescaped; plots embedded as
 base64 PNG, opens from disk) and :func:`render_text` as a terminal table.
-Failing tests list their students grouped by message, with numbers
-normalised, so one typical mistake is one line: "12 students: ...".
+Failing tests list their students grouped by the kind of mistake their first
+failing case made (a name from the check's mistake catalogue, or what the call
+did: "timeout", "wrong_shape", ...), so one typical mistake is one line:
+"12 students: forgets_weight". Results are read as data: no sentence is parsed.
 """
 from __future__ import annotations
 
 import base64
 import io
-import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,32 +21,28 @@ from typing import Optional, Sequence
 
 from . import templates
 from .classgrade.store import load_results, write_atomic
-from .judge.results import NotebookResult
+from .judge.results import NotebookResult, TestResult
 from .paths import course_root
 from .text import clip
 
-NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-COUNT_SUFFIX = re.compile(r"\s*\(\d+ of \d+ cases failed\)\s*$")
 FORMGRADER_HINT = ("Grade the written answers in nbgrader's formgrader: run `jupyter lab` in {root}, "
                    "open Nbgrader > Formgrader > Manual Grading ({url}).")
 
 
-def normalise(message: str) -> str:
-    """A message with its numbers replaced by ``#``, so the same mistake on
-    different values reads the same (``dL/dh_0`` keeps its index)."""
-    text = COUNT_SUFFIX.sub("", message)
-    text = NUMBER.sub("#", text)
-    text = re.sub(r"#(?:\s*,\s*#)+", "#, ...", text)
-    return re.sub(r"\s+", " ", text).strip()
+def mistake_of(t: TestResult) -> str:
+    """The kind of mistake a failed test is grouped under (records written
+    before kinds existed are grouped under their hint, or "unclassified")."""
+    return t.mistake or (f"hint: {t.hint}" if t.hint else "unclassified")
 
 
 @dataclass(frozen=True)
 class MessageGroup:
-    """Students who failed one test with the same (normalised) message."""
+    """Students who failed one test with the same kind of mistake."""
 
-    key: str
-    example: str
+    key: str          # the kind of mistake ("forgets_weight", "timeout", ...)
+    example: str      # one student's message (problem and hint, for people)
     students: tuple
+    hint: str = ""    # the hint they read
 
 
 @dataclass(frozen=True)
@@ -118,11 +115,11 @@ def summarize(assignment: str, results: Sequence[NotebookResult], *, root: Optio
         groups: dict = defaultdict(list)
         examples: dict = {}
         for r, t in failing:
-            key = normalise(t.message)
+            key = mistake_of(t)
             groups[key].append(_who(r))
-            examples.setdefault(key, t.message)
-        grouped = tuple(sorted((MessageGroup(k, examples[k], tuple(v)) for k, v in groups.items()),
-                               key=lambda g: (-len(g.students), g.key)))
+            examples.setdefault(key, t)
+        grouped = tuple(sorted((MessageGroup(k, examples[k].message, tuple(v), examples[k].hint)
+                                for k, v in groups.items()), key=lambda g: (-len(g.students), g.key)))
         mean = statistics.fmean([t.points for _, t in rows]) if rows else 0.0
         tests.append(TestSummary(tid, function, max_points, len(failing), len(rows), mean, grouped))
     tests.sort(key=lambda t: (-t.failure_rate, t.id))
@@ -133,8 +130,8 @@ def summarize(assignment: str, results: Sequence[NotebookResult], *, root: Optio
         if r.error:
             summary.ungraded.append((_who(r), r.error))
         for e in r.events:
-            if "timed out" in e or "died" in e or "time limit" in e:
-                summary.troubled.append((_who(r), e))
+            if e.trouble:
+                summary.troubled.append((_who(r), e.detail))
     if root is not None:
         summary.written = pending_written(assignment, results, Path(root))
     return summary
@@ -278,10 +275,10 @@ def render_text(summary: ClassSummary, *, width: Optional[int] = None, groups: i
     for t in failing:
         lines.append(f"    {t.id}:")
         for grp in t.groups[:groups]:
-            lines.append(f"      {len(grp.students):3d} x {_squeeze(grp.example, width - 12)}")
+            lines.append(f"      {len(grp.students):3d} x [{grp.key}] {_squeeze(grp.example, width - 15 - len(grp.key))}")
         if len(t.groups) > groups:
             rest = sum(len(x.students) for x in t.groups[groups:])
-            lines.append(f"      ... and {rest} more in {len(t.groups) - groups} other messages")
+            lines.append(f"      ... and {rest} more with {len(t.groups) - groups} other kinds of mistake")
     for s, kind, detail in summary.integrity:
         lines.append(f"  ! {s}: {kind}: {clip(detail, width - 20)}")
     for s, why in summary.ungraded:

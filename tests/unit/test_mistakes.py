@@ -8,6 +8,8 @@ from depthlab.checks.toolkit import Drawing, Line, judge_drawing, path_hint, ran
 from depthlab.judge import probe
 from depthlab.judge.compare import judge_close
 from depthlab.judge.outcome import Outcome
+from depthlab.judge.results import NotebookResult, Status
+from depthlab.judge.scoring import score_test
 from depthlab.judge.spec import AX, Case, FunctionTest, Verdict
 
 mistake = Catalogue()
@@ -60,6 +62,27 @@ def test_the_judge_names_the_mistake_the_value_matches():
     assert not verdict.passed and verdict.hint == "the factor 2 is missing"
     verdict = judge_close(_double_test(), case, _ok(np.array([1.5, -4.5])), ref)
     assert verdict.hint == "the offset 0.5 is subtracted"         # a hint made from the case's arguments
+
+
+def test_a_scored_test_keeps_problem_hint_and_the_mistakes_name_apart():
+    """score_test fills the fields the report groups by: the first failing case's problem,
+    hint and kind (the catalogue's name, else what the call did); message joins them for people."""
+    cases = [Case((np.array([1.0, -2.0]),), {"offset": 0.5}), Case((np.array([3.0]),)), Case((np.array([0.5]),))]
+    ref = [_ok(np.array([2.5, -3.5])), _ok(np.array([6.0])), _ok(np.array([1.0]))]
+    got = [_ok(np.array([1.5, -1.5])), Outcome("timeout"), _ok(np.array([1.0]))]
+    t = score_test(_double_test(), cases, got, ref)
+    assert (t.passed, t.status, t.mistake) == (False, Status.TIMEOUT, "forgets_two")
+    assert t.hint == "the factor 2 is missing" and "Hint" not in t.problem and t.problem in t.message
+    assert t.message.startswith(cases[0].describe("double") + ": " + t.problem + ". Hint: " + t.hint)
+    assert [c.mistake for c in t.cases] == ["forgets_two", "timeout", ""]
+    assert t.points == pytest.approx(1 / 3, abs=0.01)
+    wrong = score_test(_double_test(), cases[2:], [_ok(np.array([7.0]))], ref[2:])
+    assert (wrong.mistake, wrong.hint) == ("scaled", "every entry is off by the same factor 7")
+    error = score_test(_double_test(), cases[2:], [Outcome("error", error_type="NotImplementedError",
+                                                           error_mro=("NotImplementedError",))], ref[2:])
+    assert error.mistake == "not_implemented" and error.hint == ""
+    record = NotebookResult("a", "nb.ipynb", "nbgrader", (t, wrong, error))
+    assert NotebookResult.from_record(record.to_record()) == record
 
 
 def test_a_mistake_that_agrees_with_the_reference_on_the_case_names_nothing():

@@ -86,16 +86,21 @@ class Mistakes:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def recognise(self, case: Case, got: Outcome, ref: Outcome, rtol: float, atol: float) -> str:
-        """The hint of the first mistake whose outcome on ``case`` equals the
-        student's (and differs from the reference's); "" when none does."""
+    def identify(self, case: Case, got: Outcome, ref: Outcome, rtol: float, atol: float) -> Optional[Mistake]:
+        """The first mistake whose outcome on ``case`` equals the student's (and
+        differs from the reference's); None when none does."""
         if not got.ok:
-            return ""
+            return None
         for mistake in self.entries:
             wrong = self.outcome(mistake, case)
             if same_outcome(got, wrong, rtol, atol) and not same_outcome(ref, wrong, rtol, atol):
-                return mistake.hint_for(case)
-        return ""
+                return mistake
+        return None
+
+    def recognise(self, case: Case, got: Outcome, ref: Outcome, rtol: float, atol: float) -> str:
+        """The hint of :meth:`identify`'s mistake; "" when none."""
+        mistake = self.identify(case, got, ref, rtol, atol)
+        return mistake.hint_for(case) if mistake else ""
 
     def outcome(self, mistake: Mistake, case: Case) -> Outcome:
         """What ``mistake.wrong`` makes of ``case``, run here through the probe

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Iterable
 
-from ..judge.results import NotebookResult
+from ..judge.results import EventKind, NotebookResult
 from .store import write_atomic
 
 
@@ -23,7 +23,7 @@ def write_grades_csv(results: Iterable[NotebookResult], spec, path: Path) -> Pat
         if r.error:
             notes.append(f"not graded: {r.error}")
         notes += sorted({f.kind for f in r.integrity})
-        notes += [e for e in r.events if "timed out" in e or "died" in e]
+        notes += [e.detail for e in r.events if e.kind in (EventKind.TIMEOUT, EventKind.DIED)]
         w.writerow([r.student or r.notebook, *[f"{points.get(t, 0.0):g}" for t in test_ids],
                     f"{r.score:g}", f"{r.max_score:g}", "; ".join(notes), r.isolation or ""])
     write_atomic(Path(path), buf.getvalue().encode("utf-8"))

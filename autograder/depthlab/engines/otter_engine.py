@@ -29,7 +29,7 @@ import nbformat
 
 from ..config import GradingConfig
 from ..judge.notebook import SubmissionError, read_notebook
-from ..judge.results import NotebookResult, TestResult
+from ..judge.results import NotebookResult, Status, TestResult
 from ..paths import course_root
 from . import otter_assign
 from .otter_plugin import ENGINE, grading_config, result_from_plugin_data
@@ -146,7 +146,8 @@ def result_from_gradescope(data: dict, assignment: str, notebook: str) -> Notebo
     error = None
     if missing:
         error = f"results.json has no result for {', '.join(t.test_id for t in missing)}"
-        tests += [TestResult(t.test_id, t.function, 0.0, float(t.points), False, "not graded") for t in missing]
+        tests += [TestResult(t.test_id, t.function, 0.0, float(t.points), False, "not graded",
+                                (), Status.UNGRADED, "not graded", "", "ungraded") for t in missing]
     order = {t.test_id: i for i, t in enumerate(spec.tests)}
     tests.sort(key=lambda t: order.get(t.id, len(order)))
     return NotebookResult(assignment, notebook, ENGINE, tuple(tests), (), error)

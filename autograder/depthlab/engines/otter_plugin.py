@@ -287,7 +287,7 @@ def replace_results(results, result: NotebookResult) -> None:
     notes = []
     if result.error:
         notes.append(f"This notebook could not be graded: {result.error}")
-    notes += list(result.events)
+    notes += [e.detail for e in result.events]
     results.set_output("Graded by depthlab outside your notebook's kernel.\n" + "\n".join(notes) if notes
                        else "Graded by depthlab outside your notebook's kernel.")
     results.set_plugin_data(PLUGIN_NAME, result.to_record())

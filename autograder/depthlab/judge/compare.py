@@ -119,34 +119,45 @@ def compare_values(got: Any, ref: Any, rtol: float, atol: float, what: str = "th
     return None if got == ref else f"{what} is {fmt(got)}, expected {fmt(ref)}"
 
 
-def generic_hint(got: Any, ref: Any) -> str:
-    """Recognise mistakes that are common to every numeric function."""
+#: the kind of a wrong value no rule recognises
+WRONG = ("wrong_value", "")
+
+
+def classify(got: Any, ref: Any) -> tuple[str, str]:
+    """Recognise mistakes that are common to every numeric function: (kind, hint);
+    ("wrong_value", "") when none is recognised."""
     if got is None or ref is None or isinstance(got, (str, Opaque)):
-        return ""
+        return WRONG
     try:
         g, r = np.asarray(got, dtype=float), np.asarray(ref, dtype=float)
     except (TypeError, ValueError):
-        return ""
+        return WRONG
     if g.shape != r.shape:
         if g.ndim == r.ndim == 2 and g.shape == r.shape[::-1]:
-            return "the result looks transposed"
+            return "transposed", "the result looks transposed"
         if g.size == r.size:
-            return "the values may be right but the shape is not: check reshape/keepdims"
+            return "wrong_shape", "the values may be right but the shape is not: check reshape/keepdims"
         if g.ndim >= 1 and r.ndim >= 1 and g.shape[1:] == r.shape[1:] and abs(g.shape[0] - r.shape[0]) == 1:
-            return "one row too many or too few: check the first and last index of the loop"
-        return ""
+            return "off_by_one", "one row too many or too few: check the first and last index of the loop"
+        return "wrong_shape", ""
     if r.size == 0 or not np.all(np.isfinite(r)) or not np.all(np.isfinite(g)):
-        return "the result has nan or inf where the reference is finite" if np.all(np.isfinite(r)) and not np.all(np.isfinite(g)) else ""
+        return (("not_finite", "the result has nan or inf where the reference is finite")
+                if np.all(np.isfinite(r)) and not np.all(np.isfinite(g)) else WRONG)
     if np.allclose(g, -r, rtol=1e-6, atol=1e-12) and np.any(np.abs(r) > 1e-12):
-        return "the sign is flipped"
+        return "sign_flipped", "the sign is flipped"
     nz = np.abs(r) > 1e-12
     if nz.any():
         ratio = g[nz] / r[nz]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and abs(ratio.flat[0] - 1) > 1e-3 and abs(ratio.flat[0]) > 1e-12:
-            return f"every entry is off by the same factor {ratio.flat[0]:.4g}"
+            return "scaled", f"every entry is off by the same factor {ratio.flat[0]:.4g}"
     if g.ndim == 2 and g.shape[0] == g.shape[1] and np.allclose(g, r.T, rtol=1e-6, atol=1e-12):
-        return "the result is the transpose of what was expected"
-    return ""
+        return "transposed", "the result is the transpose of what was expected"
+    return WRONG
+
+
+def generic_hint(got: Any, ref: Any) -> str:
+    """The hint of :func:`classify` ("" when none)."""
+    return classify(got, ref)[1]
 
 
 def describe_failure(got: Outcome, ref: Outcome) -> Optional[str]:
@@ -174,7 +185,7 @@ def precheck(got: Outcome, ref: Outcome) -> Optional[Verdict]:
         return Verdict(False, problem)
     if got.mutated:
         return Verdict(False, f"changed its input ({', '.join(got.mutated)}) in place",
-                       "work on a copy: inputs must not be mutated")
+                       "work on a copy: inputs must not be mutated", "mutates_input")
     return None
 
 
@@ -184,7 +195,8 @@ def returned_given_axes(value: Any) -> Optional[Verdict]:
         return None
     shown = "None" if value is None else ("a different Axes" if isinstance(value, Opaque) and value.kind == "Axes"
                                           else fmt(value))
-    return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax")
+    return Verdict(False, f"returned {shown}, expected the Axes it was given", "end with: return ax",
+                   "returns_wrong_axes")
 
 
 def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> Verdict:
@@ -197,9 +209,9 @@ def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> V
         expected = ref.error_type
         if got.status != "error":
             return Verdict(False, f"returned {fmt(got.value)}, expected it to raise {expected}",
-                           f"raise {expected} with a message saying what is wrong")
+                           f"raise {expected} with a message saying what is wrong", "does_not_raise")
         if expected not in got.error_mro:
-            return Verdict(False, f"raised {got.error_type}, expected {expected}")
+            return Verdict(False, f"raised {got.error_type}, expected {expected}", "", "wrong_exception")
         return Verdict(True)
     failed = precheck(got, ref)
     if failed:
@@ -214,7 +226,11 @@ def judge_close(test: FunctionTest, case: Case, got: Outcome, ref: Outcome) -> V
                 break
     if problem is None:
         return Verdict(True)
-    hint = test.mistakes.recognise(case, got, ref, rtol, atol) if test.mistakes else ""
-    if not hint and test.diagnose is not None:
-        hint = test.diagnose(case, got.value, ref.value) or ""
-    return Verdict(False, problem, hint or generic_hint(got.value, ref.value))
+    mistake = test.mistakes.identify(case, got, ref, rtol, atol) if test.mistakes else None
+    if mistake is not None:
+        return Verdict(False, problem, mistake.hint_for(case), mistake.name)
+    hint = test.diagnose(case, got.value, ref.value) or "" if test.diagnose is not None else ""
+    if hint:
+        return Verdict(False, problem, hint, "diagnosed")
+    kind, hint = classify(got.value, ref.value)
+    return Verdict(False, problem, hint, kind)

@@ -30,7 +30,7 @@ from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, re
 from .notebook import one_line as _one_line
 from .outcome import Outcome
 from .prepare import PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
-from .results import IntegrityFlag, NotebookResult, TestResult
+from .results import Event, EventKind, IntegrityFlag, NotebookResult, Status, TestResult
 
 PROBE_SOURCE = Path(probe_module.__file__).read_text(encoding="utf-8")
 MAX_RESULT_BYTES = 50_000_000
@@ -106,7 +106,8 @@ class NotebookGrader:
 
     def ungraded(self, notebook: str, engine: str, error: str, student: str | None = None) -> NotebookResult:
         tests = tuple(TestResult(pt.test.test_id, pt.test.function, 0.0, float(pt.test.points), False,
-                                 f"{pt.test.function}: not graded ({error})", (), "ungraded")
+                                 f"{pt.test.function}: not graded ({error})", (), Status.UNGRADED,
+                                 f"not graded ({error})", "", "ungraded")
                       for pt in self.prepared.tests)
         return NotebookResult(self.assignment, notebook, engine, tests, (), error, student=student,
                               isolation=self.isolation)
@@ -176,8 +177,9 @@ class NotebookGrader:
     @staticmethod
     def _banned(t: TestResult, reason: str = "") -> TestResult:
         reason = reason or "its code imports the grading or reference code"
-        return replace(t, points=0.0, passed=False, status="integrity",
-                       message=f"{t.function}: no credit (integrity): {reason}")
+        return replace(t, points=0.0, passed=False, status=Status.INTEGRITY,
+                       message=f"{t.function}: no credit (integrity): {reason}",
+                       problem=f"no credit (integrity): {reason}", hint="", mistake="integrity")
 
 
 class _Run:
@@ -189,7 +191,7 @@ class _Run:
         self.plan = plan
         self.kernel = grader.kernel_factory()
         self.deadline = time.monotonic() + self.config.notebook_timeout
-        self.events: list[str] = []
+        self.events: list[Event] = []
         self.cell_outputs: dict = {}
         self.replay: list[str] = []
         self.blocked: list[tuple[Optional[str], str]] = []   # (function or None, module)
@@ -226,8 +228,8 @@ class _Run:
                 break
             res = self.kernel.run(code, max(0.5, min(self.config.cell_timeout, self._left())))
             if res.restarted:
-                self.events.append("after a restart, the notebook's earlier cells could not all be run again; "
-                                   "later tests ran without them")
+                self.events.append(Event(EventKind.REPLAY, "after a restart, the notebook's earlier cells could "
+                                         "not all be run again; later tests ran without them"))
                 self.kernel.run(self.inject, 30)
                 break
 
@@ -241,25 +243,28 @@ class _Run:
             self.garbled += 1
             if self.garbled >= 3:
                 self.broken = True
-                self.events.append(f"the kernel's replies could not be read after {label} (did the notebook "
-                                   "replace json or other code the kernel uses to talk to the grader?); this "
-                                   "happened 3 times, nothing after it was run")
+                self.events.append(Event(EventKind.UNREADABLE, f"the kernel's replies could not be read after "
+                                         f"{label} (did the notebook replace json or other code the kernel uses "
+                                         "to talk to the grader?); this happened 3 times, nothing after it was run",
+                                         label))
                 return res
-            self.events.append(f"the kernel's replies could not be read after {label} (did the notebook replace "
-                               "json or other code the kernel uses to talk to the grader?); the kernel was "
-                               "restarted without it")
+            self.events.append(Event(EventKind.UNREADABLE, f"the kernel's replies could not be read after {label} "
+                                     "(did the notebook replace json or other code the kernel uses to talk to the "
+                                     "grader?); the kernel was restarted without it", label))
             self.kernel.restart()
             self._prime()
             return res
         if res.status == "timeout":
-            self.events.append(f"{label} timed out after {timeout:.3g} s" +
-                               ("; the kernel did not respond to an interrupt and was restarted" if res.restarted
-                                else "; it was interrupted"))
+            self.events.append(Event(EventKind.TIMEOUT, f"{label} timed out after {timeout:.3g} s" +
+                                     ("; the kernel did not respond to an interrupt and was restarted"
+                                      if res.restarted else "; it was interrupted"), label))
         elif res.status == "died":
             how = res.evalue or "it exited, crashed or ran out of memory"
-            self.events.append(f"the kernel died while running {label} ({how}); it was restarted")
+            self.events.append(Event(EventKind.DIED, f"the kernel died while running {label} ({how}); "
+                                     "it was restarted", label))
         if res.ename == "MemoryError":
-            self.events.append(f"{label} ran out of memory (the kernel's limit is {self.config.memory_mb} MB)")
+            self.events.append(Event(EventKind.MEMORY, f"{label} ran out of memory (the kernel's limit is "
+                                     f"{self.config.memory_mb} MB)", label))
         if res.restarted:
             self._prime()
         return res
@@ -270,7 +275,8 @@ class _Run:
             if res.status == "ok":
                 self.replay.append(cell.source)
             elif res.status == "error":
-                self.events.append(f"setup cell {cell.grade_id} raised {res.ename}: {res.evalue[:200]}")
+                self.events.append(Event(EventKind.SETUP_ERROR, f"setup cell {cell.grade_id} raised "
+                                         f"{res.ename}: {res.evalue[:200]}", f"setup cell {cell.grade_id}"))
                 self.replay.append(cell.source)
         skipped = []
         for cell in self.plan.student:
@@ -282,11 +288,12 @@ class _Run:
             if res.status in ("ok", "error"):
                 self.replay.append(cell.source)
             if res.status == "error" and res.ename != "MemoryError":
-                self.events.append(f"{cell.label} raised {res.ename}: {_one_line(res.evalue)}")
+                self.events.append(Event(EventKind.CELL_ERROR, f"{cell.label} raised {res.ename}: "
+                                         f"{_one_line(res.evalue)}", cell.label))
         if skipped:
             self._out_of_time = True
-            self.events.append(f"the notebook's time limit ({self.config.notebook_timeout:.3g} s) ran out; "
-                               f"not run: {', '.join(skipped)}")
+            self.events.append(Event(EventKind.NOTEBOOK_TIMEOUT, f"the notebook's time limit "
+                                     f"({self.config.notebook_timeout:.3g} s) ran out; not run: {', '.join(skipped)}"))
         self._collect_blocked(None, self._call(lambda path, token: f"__dl_probe.report_blocked({path!r}, {token!r})",
                                                 self.config.cell_timeout, "the check for blocked imports"))
 
@@ -324,8 +331,9 @@ class _Run:
         if self._left() <= 0:
             if not self._out_of_time:
                 self._out_of_time = True
-                self.events.append(f"the notebook's time limit ({self.config.notebook_timeout:.3g} s) ran out "
-                                   f"before the hidden cases of {fn}; they and the later tests were not run")
+                self.events.append(Event(EventKind.NOTEBOOK_TIMEOUT, f"the notebook's time limit "
+                                         f"({self.config.notebook_timeout:.3g} s) ran out before the hidden cases "
+                                         f"of {fn}; they and the later tests were not run", fn))
             return [Outcome("timeout", detail="the notebook's time limit ran out")] * n
         timeout = pt.test.timeout or self.config.test_timeout
         source = self.grader.prepared.fixture_source
@@ -356,13 +364,13 @@ class _Run:
         elif all(o.status == "not_run" for o in outcomes):
             why = (f"{res.ename}: {_one_line(res.evalue)}" if res.status == "error"
                    else "no results came back from the kernel")
-            self.events.append(f"the hidden cases of {fn} could not be run ({why}); was the grader's code in the "
-                               f"kernel changed?")
+            self.events.append(Event(EventKind.PROBE_FAILED, f"the hidden cases of {fn} could not be run ({why}); "
+                                     "was the grader's code in the kernel changed?", fn))
             outcomes = [Outcome("error", error_type=res.ename or "ReportError", error_mro=(res.ename or "ReportError",),
                                 error_message=f"grading could not call it ({why})")] * n
         if any(o.status == "error" and o.error_type == "MemoryError" for o in outcomes):
-            self.events.append(f"{fn} ran out of memory on a hidden case (the kernel's limit is "
-                               f"{self.config.memory_mb} MB)")
+            self.events.append(Event(EventKind.MEMORY, f"{fn} ran out of memory on a hidden case (the kernel's "
+                                     f"limit is {self.config.memory_mb} MB)", fn))
         return outcomes
 
 

@@ -76,6 +76,7 @@ class Verdict:
     passed: bool
     problem: str = ""   # "entry [0] is 0.0213, expected 0.0088"
     hint: str = ""      # "the factor w[t] seems to be missing"
+    kind: str = ""      # the kind of mistake, for grouping students ("forgets_weight"); "" = from the outcome
 
 
 @dataclass(frozen=True)
