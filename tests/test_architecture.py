@@ -197,3 +197,52 @@ def test_no_module_over_500_lines():
             problems.append(f"{path.relative_to(SOURCE.parent)}: {lines} lines (at most {allowed}"
                             + (", its count on the allow-list)" if name in LARGE_MODULES else ")"))
     assert not problems, "modules too long (split them):\n  " + "\n  ".join(problems)
+
+
+#: the places our code may write the environment, each with why
+ENVIRONMENT_WRITERS = {
+    # the lock's holder token, read by nbgrader's exporter run under it (courselock.CourseLockExporter)
+    "depthlab.courselock",
+    # puts the venv's bin folder (jupyter, nbgrader, otter) on PATH for the tools we start
+    "depthlab.tools",
+}
+
+
+def _writes_environment(tree: ast.AST) -> list[int]:
+    """Lines that assign, update or delete ``os.environ`` entries."""
+    def is_environ(node) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "environ"
+    lines = []
+    for node in ast.walk(tree):
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                   else node.targets if isinstance(node, ast.Delete) else [])
+        if any(isinstance(t, ast.Subscript) and is_environ(t.value) for t in targets):
+            lines.append(node.lineno)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_environ(node.func.value)
+                and node.func.attr in ("update", "setdefault", "pop", "clear", "__setitem__")):
+            lines.append(node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "putenv":
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_course_root_and_limits_are_arguments_not_the_environment():
+    """Our code never writes the environment to carry the course root or the limits
+    (DEPTHLAB_ROOT is the user's to set), and the engines keep no state of their own
+    at module level (no ``global`` statement)."""
+    problems = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if name not in ENVIRONMENT_WRITERS:
+            problems += [f"{name}:{line} writes os.environ" for line in _writes_environment(tree)]
+        if name.startswith(f"{PACKAGE}.engines."):
+            problems += [f"{name}:{n.lineno} global {', '.join(n.names)}" for n in ast.walk(tree)
+                         if isinstance(n, ast.Global)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_environment_check_sees_each_way_of_writing_it():
+    code = ("import os\nos.environ['A'] = '1'\nos.environ.update(B='2')\nos.environ.setdefault('C', '3')\n"
+            "del os.environ['A']\nos.putenv('D', '4')\nx = os.environ.get('E')\n")
+    assert _writes_environment(ast.parse(code)) == [2, 3, 4, 5, 6]

@@ -11,6 +11,7 @@ import queue
 import shutil
 import signal
 import threading
+from pathlib import Path
 from typing import Optional
 
 from ..config import GradingConfig
@@ -18,10 +19,10 @@ from ..judge.kernel import SandboxKernel
 from ..judge.notebook import Template
 
 
-def setup_imports(assignment: str) -> str:
+def setup_imports(assignment: str, root: Optional[Path] = None) -> str:
     """Code that imports (without binding any name) the modules the setup cells import."""
     names = []
-    for cell in Template.load(assignment).of_kind("setup"):
+    for cell in Template.load(assignment, root=root).of_kind("setup"):
         try:
             tree = ast.parse(cell.source)
         except SyntaxError:

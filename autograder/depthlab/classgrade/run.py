@@ -23,7 +23,6 @@ worker process becomes that student's ungraded result; the batch goes on.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -79,18 +78,10 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     root = Path(root or course_root()).resolve()
     stream = stream or sys.stderr
-    previous = os.environ.get("DEPTHLAB_ROOT")
-    os.environ["DEPTHLAB_ROOT"] = str(root)    # the source notebook is read from this course
-    try:
-        # one run per course: the store, grades.csv and the gradebook have one writer
-        with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
-            return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
-                              stream, on_result)
-    finally:
-        if previous is None:
-            os.environ.pop("DEPTHLAB_ROOT", None)
-        else:
-            os.environ["DEPTHLAB_ROOT"] = previous
+    # one run per course: the store, grades.csv and the gradebook have one writer
+    with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
+        return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
+                          stream, on_result)
 
 
 def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress, stream,
@@ -143,7 +134,7 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
 
     graded: list[str] = []
     for sub, sha in rejected:
-        result = ungraded(assignment, engine, sub, sub.rejected)
+        result = ungraded(assignment, engine, sub, sub.rejected, root)
         store.save(entry_for(sub.student, sha, result.to_record()))
         graded.append(sub.student)
         if on_result:

@@ -24,9 +24,9 @@ from .gradebook import NbgraderAutograde
 from .pool import POOLS, KernelPool, setup_imports
 
 
-def ungraded(assignment: str, engine: str, sub: Submission, why: str) -> NotebookResult:
+def ungraded(assignment: str, engine: str, sub: Submission, why: str, root: Path) -> NotebookResult:
     """The result of a submission that was not graded (refused, crashed, hung), saying why."""
-    return NotebookGrader(assignment).ungraded(sub.origin, engine, why, sub.student)
+    return NotebookGrader(assignment, root=root).ungraded(sub.origin, engine, why, sub.student)
 
 
 class Worker:
@@ -37,9 +37,9 @@ class Worker:
         self.engine = setup["engine"]
         self.root = Path(setup["root"])
         self.config = GradingConfig(**setup["config"])
-        warm = setup_imports(self.assignment) if setup.get("warm", True) else ""
+        warm = setup_imports(self.assignment, self.root) if setup.get("warm", True) else ""
         self.pool = KernelPool(self.config, size=setup.get("prestart", 1), warm=warm)
-        self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take)
+        self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take, root=self.root)
         self.nbgrader = None
         self.otter = None
         if self.engine == "nbgrader":
@@ -102,7 +102,6 @@ def main(conn, setup: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
     warnings.filterwarnings("ignore", module="nbgrader")    # SQLAlchemy's autoflush chatter inside nbgrader
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    os.environ["DEPTHLAB_ROOT"] = setup["root"]
     ensure_tools_on_path()
     parent = os.getppid()
 

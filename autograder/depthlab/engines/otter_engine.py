@@ -22,6 +22,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
@@ -32,7 +34,7 @@ from ..judge.notebook import SubmissionError, read_notebook
 from ..judge.results import NotebookResult, Status, TestResult
 from ..paths import course_root
 from . import otter_assign
-from .otter_plugin import ENGINE, grading_config, result_from_plugin_data
+from .otter_plugin import CONFIG_KEYS, ENGINE, PLUGIN_NAME, result_from_plugin_data
 
 
 class OtterError(RuntimeError):
@@ -55,21 +57,45 @@ class OtterBackend:
         self.root = Path(root or course_root())
         self._scratch: Optional[Path] = None
         self.autograder = Path(autograder) if autograder else self._default_zip()
+        if config is not None:
+            self.autograder = self._with_limits(self.autograder, config)
+
+    def _scratch_dir(self) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="depthlab-otter-zip-"))
+        return self._scratch
+
+    def _with_limits(self, zip_path: Path, config: GradingConfig) -> Path:
+        """A copy of the autograder zip whose plugin entry in otter_config.json carries
+        ``config``'s limits: otter hands a plugin its entry, so the limits reach it the
+        way they reach it on Gradescope, with no state in this process."""
+        target = self._scratch_dir() / f"limits-{zip_path.name}"
+        limits = {k: v for k, v in asdict(config).items() if k in CONFIG_KEYS}
+        with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "otter_config.json":
+                    otter_config = json.loads(data)
+                    for entry in otter_config.get("plugins", []):
+                        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+                            entry[PLUGIN_NAME] = {**(entry[PLUGIN_NAME] or {}), **limits}
+                    data = json.dumps(otter_config, indent=2).encode()
+                out.writestr(info, data)
+        return target
 
     def _default_zip(self) -> Path:
         path = otter_assign.zip_path(self.assignment, self.root)
         if path.is_file():
             return path
-        self._scratch = Path(tempfile.mkdtemp(prefix="depthlab-otter-zip-"))
         files = otter_assign.generate(self.assignment, self.root)
         rel = f"autograder/{self.assignment}-autograder.zip"
-        target = self._scratch / f"{self.assignment}-autograder.zip"
+        target = self._scratch_dir() / f"{self.assignment}-autograder.zip"
         target.write_bytes(files[rel])
         return target
 
     def __call__(self, index: int, path: Path) -> NotebookResult:
         path = Path(path)
-        results = run_autograder(path, self.autograder, config=self.config)
+        results = run_autograder(path, self.autograder)
         result = result_from_plugin_data(results, str(path))
         if result is None:
             raise OtterError(_failure(results))
@@ -81,9 +107,10 @@ class OtterBackend:
             self._scratch = None
 
 
-def run_autograder(submission: Path, autograder: Path, *, config: Optional[GradingConfig] = None):
+def run_autograder(submission: Path, autograder: Path):
     """Otter's autograder run on one file (what ``otter run`` does, in this process);
-    returns otter's ``GradingResults``.  Otter's chatter is kept off stdout."""
+    returns otter's ``GradingResults``.  Otter's chatter is kept off stdout.  The
+    grading limits are the zip's own (see :meth:`OtterBackend._with_limits`)."""
     from otter.api import grade_submission
     submission = Path(submission)
     with contextlib.ExitStack() as stack:
@@ -96,7 +123,6 @@ def run_autograder(submission: Path, autograder: Path, *, config: Optional[Gradi
         except SubmissionError:   # not a notebook: the plugin says why
             shutil.copyfile(submission, copy)
         submission = copy
-        stack.enter_context(grading_config(config))
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         return grade_submission(str(submission), str(autograder), quiet=True)
 

@@ -29,7 +29,6 @@ same result from both engines.
 """
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 import traceback
@@ -46,20 +45,9 @@ from ..judge.results import NotebookResult
 
 PLUGIN_NAME = "depthlab.engines.otter_plugin.DepthlabPlugin"
 ENGINE = "otter"
-CONFIG_KEYS = ("cell_timeout", "test_timeout", "notebook_timeout", "memory_mb", "output_limit")
-
-_CONFIG_OVERRIDE: Optional[GradingConfig] = None
-
-
-@contextlib.contextmanager
-def grading_config(config: Optional[GradingConfig]):
-    """Use ``config`` for plugins run in this process (the otter engine runs otter in-process)."""
-    global _CONFIG_OVERRIDE
-    saved, _CONFIG_OVERRIDE = _CONFIG_OVERRIDE, config
-    try:
-        yield
-    finally:
-        _CONFIG_OVERRIDE = saved
+#: the grading limits the plugin takes from its entry in otter_config.json
+CONFIG_KEYS = ("cell_timeout", "test_timeout", "notebook_timeout", "memory_mb", "output_limit",
+               "interrupt_grace", "isolation", "scratch_mb")
 
 
 #: the first cell of depthlab's otter student notebook
@@ -153,8 +141,6 @@ class DepthlabPlugin(AbstractOtterPlugin):
         return None
 
     def _config(self) -> GradingConfig:
-        if _CONFIG_OVERRIDE is not None:
-            return _CONFIG_OVERRIDE
         limits = {k: self.plugin_config[k] for k in CONFIG_KEYS if k in self.plugin_config}
         return GradingConfig.from_env(**limits)
 

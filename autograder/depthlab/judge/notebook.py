@@ -183,8 +183,9 @@ class Template:
     cells: tuple
 
     @classmethod
-    def load(cls, assignment: str, path: Optional[Path] = None) -> "Template":
-        nb = read_notebook(path or source_notebook(assignment))
+    def load(cls, assignment: str, path: Optional[Path] = None, root: Optional[Path] = None) -> "Template":
+        """The template at ``path``, else the source notebook of the course at ``root``."""
+        nb = read_notebook(path or source_notebook(assignment, root))
         cells = []
         for cell in nb.cells:
             gid = grade_id(cell)

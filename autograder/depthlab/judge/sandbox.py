@@ -32,9 +32,7 @@ saying what to do, when none does.
 """
 from __future__ import annotations
 
-import ctypes
 import functools
-import json
 import os
 import platform
 import shutil

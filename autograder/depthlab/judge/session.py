@@ -80,13 +80,17 @@ class NotebookGrader:
     """Grades notebooks of one assignment, one kernel per notebook."""
 
     def __init__(self, assignment: str, config: GradingConfig | None = None,
-                 template: Template | None = None, kernel_factory: Callable[[], SandboxKernel] | None = None):
+                 template: Template | None = None, kernel_factory: Callable[[], SandboxKernel] | None = None,
+                 root: Path | None = None):
+        """``root``: the course whose source notebook is the template (default: the
+        course around the current folder, see :func:`depthlab.paths.course_root`)."""
         self.assignment = assignment
+        self.root = root
         self.config = config or GradingConfig.from_env()
         #: the sandbox level; IsolationUnavailable here, before anything is graded, when none is safe
         self.isolation = isolation_mode(getattr(self.config, "isolation", None))
         self.prepared: PreparedAssignment = prepare(assignment)
-        self.template = template or Template.load(assignment)
+        self.template = template or Template.load(assignment, root=root)
         self.kernel_factory = kernel_factory or (lambda: SandboxKernel(
             memory_mb=self.config.memory_mb, output_limit=self.config.output_limit,
             interrupt_grace=getattr(self.config, "interrupt_grace", None),
@@ -166,7 +170,7 @@ class NotebookGrader:
         for name in known_assignments():
             if name != self.assignment:
                 try:
-                    others[name] = Template.load(name)
+                    others[name] = Template.load(name, root=self.root)
                 except (SubmissionError, OSError):
                     continue
         guess = looks_like(nb, others)
