@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from depthlab import classgen
-from depthlab.batch import student_from_name
+from depthlab.classgrade.collect import student_from_name
 from depthlab.judge.notebook import grade_id
 from depthlab.judge.prepare import grade_namespace, known_assignments, load_spec
 

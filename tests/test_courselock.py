@@ -24,8 +24,9 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from depthlab import batch, classgen
-from depthlab.batch import ResultStore
+from depthlab import classgen
+from depthlab.classgrade.run import autograde
+from depthlab.classgrade.store import ResultStore
 from depthlab.courselock import ENV, SETTLE, CourseBusy, CourseLock, lock_path
 from depthlab.engines.nbgrader_engine import nbgrader_config
 from depthlab.judge.results import NotebookResult
@@ -205,7 +206,7 @@ def test_two_runs_one_course(tmp_path):
         killed.kill()
         killed.wait(timeout=30)
         said = io.StringIO()
-        after = batch.autograde(A, root=root, jobs=1, progress=False, stream=said)    # the next run, here
+        after = autograde(A, root=root, jobs=1, progress=False, stream=said)    # the next run, here
         assert sorted(r.student for r in after.results) == ids and "waiting" not in said.getvalue()
     finally:
         for proc in procs.values():

@@ -225,7 +225,7 @@ def test_feedback_and_report_of_a_graded_class_leak_no_hidden_or_reference_code(
     """A small class graded for real (the real source notebook when there is one):
     no line of a hidden-test block or of solutions/ appears in any feedback page
     or in the report; each page has its student's score and written answer."""
-    from depthlab.batch import autograde
+    from depthlab.classgrade.run import autograde
     from depthlab.feedback import feedback
     from depthlab.report import report
     import importlib
