@@ -28,8 +28,8 @@ def grade_notebooks(assignment: str, notebooks: Iterable[Path], *, engine: str =
         for index, path in enumerate(notebooks):
             path = Path(path)
             try:
-                read_notebook(path)
-                result = backend(index, path)
+                nb = read_notebook(path)     # read once: each backend grades this copy
+                result = backend(index, path, nb)
             except SubmissionError as exc:
                 result = grader.ungraded(str(path), engine, str(exc))
             except Exception as exc:  # an engine failure is one line, not the end of the batch
@@ -52,7 +52,7 @@ def _renamed(result: NotebookResult, notebook: str) -> NotebookResult:
 
 def _backend(engine: str, assignment: str, grader: NotebookGrader):
     if engine == "direct":
-        return lambda index, path: grader.grade_path(path, "direct").result
+        return lambda index, path, nb: grader.grade_path(path, "direct", nb=nb).result
     if engine == "nbgrader":
         return _NbgraderBackend(assignment, grader)
     if engine == "otter":
@@ -69,12 +69,12 @@ class _NbgraderBackend:
         self.grader = grader
         self.course = None
 
-    def __call__(self, index: int, path: Path) -> NotebookResult:
+    def __call__(self, index: int, path: Path, nb=None) -> NotebookResult:
         from .engines.nbgrader_engine import NbgraderCourse, student_id
         if self.course is None:
             self.course = NbgraderCourse(self.assignment, course_root(), config=self.grader.config,
                                          grader=self.grader)
-        return self.course.grade(path, student_id(index, path))
+        return self.course.grade(path, student_id(index, path), nb)
 
     def close(self) -> None:
         if self.course is not None:

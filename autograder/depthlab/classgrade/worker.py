@@ -56,18 +56,18 @@ class Worker:
         return result.to_record()
 
     def _grade(self, student: str, path: Path) -> NotebookResult:
-        unreadable = None
+        unreadable = nb = None
         try:
-            read_notebook(path)
+            nb = read_notebook(path)     # read once: the direct and otter engines grade this copy
         except SubmissionError as exc:
             unreadable = str(exc)
         if self.engine == "direct":
-            return self.grader.grade_path(path, "direct", student).result
+            return self.grader.grade_path(path, "direct", student, nb=nb).result
         if self.engine == "otter":
             if unreadable:
                 return self.grader.ungraded(str(path), "otter", unreadable, student)
             try:
-                return self.otter(0, path)
+                return self.otter(0, path, nb)
             except Exception as exc:   # otter's failure is this student's line, not the batch's end
                 return self.grader.ungraded(str(path), "otter", f"otter could not grade it: {exc}", student)
         # nbgrader: its own autograde, even for a file it cannot read, so the

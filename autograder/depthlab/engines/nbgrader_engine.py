@@ -370,12 +370,13 @@ class NbgraderCourse:
         from nbgrader.apps import NbGraderAPI
         return NbGraderAPI(config=nbgrader_config(self.root, grading=self.config, grader=self.grader))
 
-    def grade(self, notebook: Path, student: str) -> NotebookResult:
+    def grade(self, notebook: Path, student: str, nb=None) -> NotebookResult:
+        """Grade ``notebook`` (``nb``: the caller's already-read copy of it) as ``student``."""
         import nbformat
         dest = self.root / "submitted" / student / self.assignment
         dest.mkdir(parents=True, exist_ok=True)
         # any nbformat version nbformat can read, saved as the current one (cell ids added)
-        nb = with_cell_ids(read_notebook(Path(notebook)))
+        nb = with_cell_ids(nb if nb is not None else read_notebook(Path(notebook)))
         nbformat.write(nb, str(dest / f"{self.assignment}.ipynb"))
         start = time.monotonic()
         res = self.api.autograde(self.assignment, student, force=True)

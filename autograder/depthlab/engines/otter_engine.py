@@ -93,9 +93,9 @@ class OtterBackend:
         target.write_bytes(files[rel])
         return target
 
-    def __call__(self, index: int, path: Path) -> NotebookResult:
+    def __call__(self, index: int, path: Path, nb=None) -> NotebookResult:
         path = Path(path)
-        results = run_autograder(path, self.autograder)
+        results = run_autograder(path, self.autograder, nb)
         result = result_from_plugin_data(results, str(path))
         if result is None:
             raise OtterError(_failure(results))
@@ -107,10 +107,11 @@ class OtterBackend:
             self._scratch = None
 
 
-def run_autograder(submission: Path, autograder: Path):
+def run_autograder(submission: Path, autograder: Path, nb=None):
     """Otter's autograder run on one file (what ``otter run`` does, in this process);
     returns otter's ``GradingResults``.  Otter's chatter is kept off stdout.  The
-    grading limits are the zip's own (see :meth:`OtterBackend._with_limits`)."""
+    grading limits are the zip's own (see :meth:`OtterBackend._with_limits`); ``nb``
+    is the caller's already-read copy of the submission."""
     from otter.api import grade_submission
     submission = Path(submission)
     with contextlib.ExitStack() as stack:
@@ -119,7 +120,7 @@ def run_autograder(submission: Path, autograder: Path):
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="depthlab-otter-sub-")))
         copy = tmp / f"{submission.stem or 'submission'}.ipynb"
         try:
-            nbformat.write(read_notebook(submission), str(copy))
+            nbformat.write(nb if nb is not None else read_notebook(submission), str(copy))
         except SubmissionError:   # not a notebook: the plugin says why
             shutil.copyfile(submission, copy)
         submission = copy

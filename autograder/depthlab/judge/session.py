@@ -98,10 +98,11 @@ class NotebookGrader:
             scratch_mb=getattr(self.config, "scratch_mb", None)))
 
     # -- public -------------------------------------------------------------
-    def grade_path(self, path: Path, engine: str = "direct", student: str | None = None) -> GradedNotebook:
+    def grade_path(self, path: Path, engine: str = "direct", student: str | None = None, nb=None) -> GradedNotebook:
+        """Grade the notebook at ``path`` (``nb``: the caller's already-read copy of it)."""
         start = time.monotonic()
         try:
-            nb = read_notebook(path)
+            nb = nb if nb is not None else read_notebook(path)
         except SubmissionError as exc:
             return GradedNotebook(self.ungraded(str(path), engine, str(exc), student))
         graded = self.grade_nb(nb, str(path), engine, student)
