@@ -39,7 +39,8 @@ class Worker:
         self.config = GradingConfig(**setup["config"])
         warm = setup_imports(self.assignment) if setup.get("warm", True) else ""
         self.pool = KernelPool(self.config, size=setup.get("prestart", 1), warm=warm)
-        self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take)
+        self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take,
+                                     root=self.root)
         self.nbgrader = None
         self.otter = None
         if self.engine == "nbgrader":

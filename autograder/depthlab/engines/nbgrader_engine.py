@@ -70,7 +70,7 @@ class SnapshotSubmission(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         nb.metadata[SNAPSHOT_KEY] = [_without_outputs(c) for c in nb.cells]
-        source = source_cells(resources["nbgrader"]["assignment"])
+        source = source_cells(resources["nbgrader"]["assignment"], course_of(self))
         canonical = {gid: meta for gid, _kind, _text, meta in source}
         seen = set()
         for cell in nb.cells:
@@ -125,11 +125,17 @@ def _without_outputs(cell) -> dict:
     return out
 
 
-def source_cells(assignment: str) -> list:
+def course_of(preprocessor) -> Optional[Path]:
+    """The course nbgrader grades in (``CourseDirectory.root`` of its configuration), or None."""
+    root = preprocessor.config.get("CourseDirectory", {}).get("root")
+    return Path(root) if isinstance(root, str) and root else None
+
+
+def source_cells(assignment: str, root: Optional[Path] = None) -> list:
     """(grade_id, cell_type, released source, nbgrader metadata) of the source notebook's
     nbgrader cells, in order (the first of a repeated grade_id)."""
     from ..paths import source_notebook
-    path = source_notebook(assignment)
+    path = source_notebook(assignment, root)
     return list(_cells_of(str(path), path.stat().st_mtime_ns if path.exists() else 0))
 
 
@@ -190,7 +196,7 @@ class DepthlabJudge(NbGraderPreprocessor):
             return self.bound_grader
         config = self.grading_config()
         if self._grader is None or self._grader.assignment != assignment or self._grader.config != config:
-            self._grader = NotebookGrader(assignment, config)
+            self._grader = NotebookGrader(assignment, config, root=course_of(self))
         return self._grader
 
     _grader: Optional[NotebookGrader] = None
