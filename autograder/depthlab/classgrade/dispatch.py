@@ -126,7 +126,7 @@ def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig,
                 pending.discard(lost)
                 why = (f"grading took longer than {limit:.0f} s and was stopped" if pid in stopping
                        else f"grading crashed (worker process exit code {p.exitcode})")
-                done(lost, worker.ungraded(assignment, engine, subs[lost][0], why).to_record())
+                done(lost, worker.ungraded(assignment, engine, subs[lost][0], why, root).to_record())
             if todo and len(workers) < jobs:
                 spawn()
 

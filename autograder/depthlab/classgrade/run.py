@@ -143,7 +143,7 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
 
     graded: list[str] = []
     for sub, sha in rejected:
-        result = ungraded(assignment, engine, sub, sub.rejected)
+        result = ungraded(assignment, engine, sub, sub.rejected, root)
         store.save(entry_for(sub.student, sha, result.to_record()))
         graded.append(sub.student)
         if on_result:

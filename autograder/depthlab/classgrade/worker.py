@@ -13,6 +13,7 @@ import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 from ..config import GradingConfig
 from ..judge.notebook import SubmissionError, read_notebook
@@ -24,9 +25,9 @@ from .gradebook import NbgraderAutograde
 from .pool import POOLS, KernelPool, setup_imports
 
 
-def ungraded(assignment: str, engine: str, sub: Submission, why: str) -> NotebookResult:
+def ungraded(assignment: str, engine: str, sub: Submission, why: str, root: Optional[Path] = None) -> NotebookResult:
     """The result of a submission that was not graded (refused, crashed, hung), saying why."""
-    return NotebookGrader(assignment).ungraded(sub.origin, engine, why, sub.student)
+    return NotebookGrader(assignment, root=root).ungraded(sub.origin, engine, why, sub.student)
 
 
 class Worker:
