@@ -164,7 +164,7 @@ def submissions(course: Path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1200)   # measured at a load average of 9 on 2 cores: release 124 s, validate 87 s,
+@pytest.mark.timeout(1200)   # 427 s in all at a load average of about 9 on 2 cores: release 124 s, validate 87 s,
                              # grade 103 s (nbgrader) and 55 s (otter), each `depthlab` starting afresh
 def test_release_validate_and_grade_the_new_assignment_with_both_engines(course):
     done = depthlab(course, "release", NAME)
