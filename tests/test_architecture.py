@@ -30,9 +30,8 @@ LARGE_MODULES = {
     "depthlab.checks.ps2_vanishing_gradients": 699,
     "depthlab.checks.ps3_cliffs_valleys": 682,
     "depthlab.checks.ps4_convexity": 636,
-    # otter assign's notebook rewriting (825 in the working tree with uncommitted
-    # work in progress on 2026-12-01; 709 committed)
-    "depthlab.engines.otter_assign": 825,
+    # otter assign's notebook rewriting (its README text moved to assignments_README.md)
+    "depthlab.engines.otter_assign": 804,
     # the sandboxed kernel (start, run a cell, limits, close)
     "depthlab.judge.kernel": 545,
 }

@@ -61,10 +61,12 @@ def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, no
     """Grade NOTEBOOKS of ASSIGNMENT; exit status 1 if any could not be graded."""
     from .grading import grade_notebooks
     from .judge.prepare import UnknownAssignment, load_spec
+    from .paths import course_root
     from .report_text import result_table
 
+    root = course_root()
     try:
-        load_spec(assignment)
+        load_spec(assignment, root)
     except UnknownAssignment as exc:
         raise click.UsageError(str(exc))
     config = GradingConfig.from_env(test_timeout=test_timeout, cell_timeout=cell_timeout,
@@ -76,7 +78,7 @@ def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, no
             click.echo(json.dumps(result.to_json()))
             sys.stdout.flush()
 
-    results = grade_notebooks(assignment, notebooks, engine=engine, config=config, on_result=emit)
+    results = grade_notebooks(assignment, notebooks, engine=engine, config=config, on_result=emit, root=root)
     if not as_json:
         click.echo(result_table(results))
         click.echo(f"student code ran isolated by: {level}")
@@ -88,8 +90,9 @@ def grade(assignment, notebooks, as_json, engine, test_timeout, cell_timeout, no
 @click.argument("assignments", nargs=-1)
 def release(assignments):
     """Regenerate release/ (and the otter material) from source/."""
+    from .paths import course_root
     from .release import release as do_release
-    for path in do_release(assignments or None):
+    for path in do_release(assignments or None, root=course_root()):
         click.echo(f"wrote {path}")
 
 
@@ -98,10 +101,12 @@ def release(assignments):
 @click.option("--engine", type=click.Choice(ENGINES), default="nbgrader", show_default=True)
 def validate(assignments, engine):
     """Check that each source notebook earns every point and each blank release none."""
+    from .paths import course_root
     from .release import source_assignments
     from .validate import validate as do_validate
-    names = list(assignments) or source_assignments()
-    problems = do_validate(names, engine=engine)
+    root = course_root()
+    names = list(assignments) or source_assignments(root)
+    problems = do_validate(names, engine=engine, root=root)
     for p in problems:
         click.echo(f"{p.assignment}: {p.what}", err=True)
     if problems:

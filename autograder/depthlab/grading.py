@@ -15,13 +15,18 @@ ENGINES = ("nbgrader", "otter", "direct")
 
 def grade_notebooks(assignment: str, notebooks: Iterable[Path], *, engine: str = "nbgrader",
                     config: Optional[GradingConfig] = None,
-                    on_result: Optional[Callable[[NotebookResult], None]] = None) -> list[NotebookResult]:
+                    on_result: Optional[Callable[[NotebookResult], None]] = None,
+                    root: Optional[Path] = None) -> list[NotebookResult]:
     """Grade each notebook; a notebook that cannot be graded becomes a result with ``error``.
+
+    ``root``: the course directory (its source notebook and its own checks; default
+    :func:`~depthlab.paths.course_root`).
 
     ``on_result`` is called as soon as each result exists (for streaming output).
     """
     config = config or GradingConfig.from_env()
-    grader = NotebookGrader(assignment, config)
+    root = Path(root or course_root())
+    grader = NotebookGrader(assignment, config, root=root)
     results = []
     backend = _backend(engine, assignment, grader)
     try:
@@ -57,7 +62,7 @@ def _backend(engine: str, assignment: str, grader: NotebookGrader):
         return _NbgraderBackend(assignment, grader)
     if engine == "otter":
         from .engines.otter_engine import OtterBackend
-        return OtterBackend(assignment, grader.config)
+        return OtterBackend(assignment, grader.config, root=grader.root)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -72,7 +77,7 @@ class _NbgraderBackend:
     def __call__(self, index: int, path: Path, nb=None) -> NotebookResult:
         from .engines.nbgrader_engine import NbgraderCourse, student_id
         if self.course is None:
-            self.course = NbgraderCourse(self.assignment, course_root(), config=self.grader.config,
+            self.course = NbgraderCourse(self.assignment, self.grader.root, config=self.grader.config,
                                          grader=self.grader)
         return self.course.grade(path, student_id(index, path), nb)
 

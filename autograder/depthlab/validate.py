@@ -21,12 +21,12 @@ def validate(assignments: Iterable[str], *, engine: str = "nbgrader", root: Opti
     root = root or course_root()
     problems = []
     for a in assignments:
-        spec = load_spec(a)
+        spec = load_spec(a, root)
         src, rel = source_notebook(a, root), release_notebook(a, root)
         if not rel.exists():
             problems.append(Problem(a, f"{rel} is missing: run `depthlab release {a}`"))
             continue
-        ref, blank = grade_notebooks(a, [src, rel], engine=engine)
+        ref, blank = grade_notebooks(a, [src, rel], engine=engine, root=root)
         if ref.error or ref.score != spec.max_score:
             failed = [t.message for t in ref.tests if not t.passed]
             problems.append(Problem(a, f"the source notebook scores {ref.score}/{spec.max_score}"

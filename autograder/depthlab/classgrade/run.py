@@ -86,7 +86,7 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
 
 def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress, stream,
                on_result) -> BatchSummary:
-    spec = load_spec(assignment)
+    spec = load_spec(assignment, root)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
     level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe

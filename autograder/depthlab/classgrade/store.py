@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
+from ..checks.registry import checks_module
 from ..judge.prepare import load_spec
 from ..judge.results import NotebookResult
 from ..paths import course_root, source_notebook
@@ -56,9 +57,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 def grading_fingerprint(assignment: str, root: Optional[Path] = None) -> str:
     """A hash of everything a grade depends on besides the notebook: the checks (and
     their shared toolkit), fixtures, reference, source notebook and the judge's code."""
-    spec = load_spec(assignment)
+    spec = load_spec(assignment, root)
     h = hashlib.sha256()
-    files = [Path(importlib.import_module(f"depthlab.checks.{assignment}").__file__),
+    files = [Path(checks_module(assignment, root).__file__),
              Path(importlib.import_module(spec.reference_module).__file__),
              source_notebook(assignment, root)]
     if spec.fixture_module:

@@ -70,7 +70,7 @@ class SnapshotSubmission(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         nb.metadata[SNAPSHOT_KEY] = [_without_outputs(c) for c in nb.cells]
-        source = source_cells(resources["nbgrader"]["assignment"], nbgrader_root(self.config))
+        source = source_cells(resources["nbgrader"]["assignment"], course_of(self))
         canonical = {gid: meta for gid, _kind, _text, meta in source}
         seen = set()
         for cell in nb.cells:
@@ -125,12 +125,10 @@ def _without_outputs(cell) -> dict:
     return out
 
 
-def nbgrader_root(config) -> Path:
-    """The course nbgrader runs in: its ``CourseDirectory.root`` (nbgrader sets it
-    to the folder it runs in unless the configuration says otherwise)."""
-    from ..paths import course_root
-    root = config.get("CourseDirectory", {}).get("root") if config is not None else None
-    return Path(root).resolve() if root else course_root()
+def course_of(preprocessor) -> Optional[Path]:
+    """The course nbgrader grades in (``CourseDirectory.root`` of its configuration), or None."""
+    root = preprocessor.config.get("CourseDirectory", {}).get("root")
+    return Path(root) if isinstance(root, str) and root else None
 
 
 def source_cells(assignment: str, root: Optional[Path] = None) -> list:
@@ -198,7 +196,7 @@ class DepthlabJudge(NbGraderPreprocessor):
             return self.bound_grader
         config = self.grading_config()
         if self._grader is None or self._grader.assignment != assignment or self._grader.config != config:
-            self._grader = NotebookGrader(assignment, config, root=nbgrader_root(self.config))
+            self._grader = NotebookGrader(assignment, config, root=course_of(self))
         return self._grader
 
     _grader: Optional[NotebookGrader] = None

@@ -94,12 +94,14 @@ def without_otter_cells(nb):
 
 
 def grade_file(path: Path, assignment: str, *, template: Optional[Path] = None,
-               config: Optional[GradingConfig] = None, notebook: Optional[str] = None) -> NotebookResult:
-    """Grade one submission file with depthlab's judge, as the otter engine does."""
+               config: Optional[GradingConfig] = None, notebook: Optional[str] = None,
+               root: Optional[Path] = None) -> NotebookResult:
+    """Grade one submission file with depthlab's judge, as the otter engine does
+    (``root``: a folder with the course's own checks, when the assignment is one)."""
     from ..judge.session import NotebookGrader
     config = config or GradingConfig.from_env()
     tmpl = Template.load(assignment, template) if template is not None and Path(template).is_file() else None
-    grader = NotebookGrader(assignment, config, template=tmpl)
+    grader = NotebookGrader(assignment, config, template=tmpl, root=root)
     name = notebook or Path(path).name
     start = time.monotonic()
     try:
@@ -115,7 +117,8 @@ class DepthlabPlugin(AbstractOtterPlugin):
 
     Plugin configuration (``otter_config.json``): ``assignment`` (required),
     ``template`` (the judge's template notebook, relative to the autograder's
-    ``source/`` folder) and optionally the grading limits ``cell_timeout``,
+    ``source/`` folder), ``course`` (the folder there holding a course's own checks
+    and reference, for an assignment that is not depthlab's) and optionally the grading limits ``cell_timeout``,
     ``test_timeout``, ``notebook_timeout``, ``memory_mb``, ``output_limit``.
     """
 
@@ -140,6 +143,10 @@ class DepthlabPlugin(AbstractOtterPlugin):
                 return path
         return None
 
+    def _course(self) -> Optional[Path]:
+        rel = self.plugin_config.get("course")
+        return Path(self.autograder_dir) / "source" / rel if rel and self.autograder_dir else None
+
     def _config(self) -> GradingConfig:
         limits = {k: self.plugin_config[k] for k in CONFIG_KEYS if k in self.plugin_config}
         return GradingConfig.from_env(**limits)
@@ -157,7 +164,7 @@ class DepthlabPlugin(AbstractOtterPlugin):
         import nbformat
         try:
             self.result = grade_file(Path(self.submission_path), self.assignment, template=self._template(),
-                                     config=self._config())
+                                     config=self._config(), root=self._course())
         except Exception as exc:   # a grading failure is a result with an error, not a crashed autograder
             traceback.print_exc()
             self.result = NotebookResult(self.assignment, Path(self.submission_path).name, ENGINE, (), (),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..checks import ASSIGNMENTS
+from ..checks import registry
 from . import probe
 from .outcome import Outcome
 from .results import TestResult
@@ -24,16 +24,18 @@ class UnknownAssignment(LookupError):
     """No check module exists for the name given."""
 
 
-def known_assignments() -> list[str]:
-    """Every assignment registered in :mod:`depthlab.checks`, sorted."""
-    return sorted(ASSIGNMENTS)
+def known_assignments(root: Optional[Path] = None) -> list[str]:
+    """Every assignment registered in :mod:`depthlab.checks` or by the course at ``root``, sorted."""
+    return registry.assignments(root)
 
 
-def load_spec(assignment: str) -> AssignmentSpec:
-    if assignment not in known_assignments():
+def load_spec(assignment: str, root: Optional[Path] = None) -> AssignmentSpec:
+    """``assignment``'s checks: the course's at ``root`` (its ``checks/``), else the package's."""
+    module = registry.checks_module(assignment, root)
+    if module is None:
         raise UnknownAssignment(
-            f"no assignment named {assignment!r}; known: {', '.join(known_assignments()) or 'none'}")
-    return importlib.import_module(f"depthlab.checks.{assignment}").SPEC
+            f"no assignment named {assignment!r}; known: {', '.join(known_assignments(root)) or 'none'}")
+    return registry.spec_of(module)
 
 
 def encode_arg(value: Any) -> Any:
@@ -107,9 +109,16 @@ def run_in_process(fn: Optional[Callable], prepared: PreparedTest, fixtures) -> 
     return wire_outcomes(lines, len(prepared.cases))
 
 
+def prepare(assignment: str, root: Optional[Path] = None) -> PreparedAssignment:
+    """The assignment's cases and the reference's outcomes, made once per process (and
+    course, for a course's own assignment)."""
+    own = root is not None and assignment in registry.course_assignments(root)
+    return _prepare(assignment, Path(root).resolve() if own else None)
+
+
 @functools.lru_cache(maxsize=None)
-def prepare(assignment: str) -> PreparedAssignment:
-    spec = load_spec(assignment)
+def _prepare(assignment: str, root: Optional[Path]) -> PreparedAssignment:
+    spec = load_spec(assignment, root)
     source = fixture_source(spec)
     fixtures = probe.load_fixtures([source] if source else [])
     reference = importlib.import_module(spec.reference_module)
@@ -135,14 +144,15 @@ def judge_outcomes(prepared: PreparedAssignment, outcomes: dict[str, list[Outcom
     return results
 
 
-def grade_namespace(assignment: str, namespace: dict, only: Optional[set] = None) -> list[TestResult]:
+def grade_namespace(assignment: str, namespace: dict, only: Optional[set] = None,
+                    root: Optional[Path] = None) -> list[TestResult]:
     """Grade functions living in ``namespace`` in this process (no kernel);
     ``only`` limits grading to those functions.
 
     For testing the checks themselves: mutants and valid alternatives.  Real
     submissions are graded in a sandboxed kernel by :mod:`depthlab.judge.session`.
     """
-    prepared = prepare(assignment)
+    prepared = prepare(assignment, root)
     fixtures = probe.load_fixtures([prepared.fixture_source] if prepared.fixture_source else [])
     tests = [pt for pt in prepared.tests if only is None or pt.test.function in only]
     outcomes = {pt.test.test_id: run_in_process(namespace.get(pt.test.function), pt, fixtures) for pt in tests}

@@ -28,6 +28,7 @@ from .kernel import RunResult, SandboxKernel
 from .sandbox import isolation_mode
 from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, read_notebook
 from .notebook import one_line as _one_line
+from ..paths import source_notebook
 from .outcome import Outcome
 from .prepare import PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
 from .results import Event, EventKind, IntegrityFlag, NotebookResult, Status, TestResult
@@ -82,15 +83,15 @@ class NotebookGrader:
     def __init__(self, assignment: str, config: GradingConfig | None = None,
                  template: Template | None = None, kernel_factory: Callable[[], SandboxKernel] | None = None,
                  root: Path | None = None):
-        """``root``: the course whose source notebook is the template (default: the
-        course around the current folder, see :func:`depthlab.paths.course_root`)."""
+        """``root``: the course directory (its source notebook, its own checks); None: the
+        package's checks and :func:`~depthlab.paths.course_root`'s source notebook."""
         self.assignment = assignment
         self.root = root
         self.config = config or GradingConfig.from_env()
         #: the sandbox level; IsolationUnavailable here, before anything is graded, when none is safe
         self.isolation = isolation_mode(getattr(self.config, "isolation", None))
-        self.prepared: PreparedAssignment = prepare(assignment)
-        self.template = template or Template.load(assignment, root=root)
+        self.prepared: PreparedAssignment = prepare(assignment, root)
+        self.template = template or Template.load(assignment, source_notebook(assignment, root))
         self.kernel_factory = kernel_factory or (lambda: SandboxKernel(
             memory_mb=self.config.memory_mb, output_limit=self.config.output_limit,
             interrupt_grace=getattr(self.config, "interrupt_grace", None),
@@ -168,10 +169,10 @@ class NotebookGrader:
         if any(f"def {f}(" in code for f in self.prepared.spec.functions):
             return None
         others = {}
-        for name in known_assignments():
+        for name in known_assignments(self.root):
             if name != self.assignment:
                 try:
-                    others[name] = Template.load(name, root=self.root)
+                    others[name] = Template.load(name, source_notebook(name, self.root))
                 except (SubmissionError, OSError):
                     continue
         guess = looks_like(nb, others)
