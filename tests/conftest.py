@@ -8,8 +8,8 @@ ensure_tools_on_path()
 
 #: the xdist groups that take longest (each builds a /usr/bin/python3 environment, then grades for
 #: minutes). `make test` (``--dist loadgroup --no-loadscope-reorder``) gives them to the two workers
-#: first, so that the rest of the suite runs beside them; with xdist's own order (most tests first)
-#: the one-test "unprivileged" group came last, and ran alone for ~14 minutes at the end.
+#: first, so that the rest of the suite runs beside them; xdist's own order (most tests first)
+#: handed the one-test "unprivileged" group out among the last, to run alone at the end.
 FIRST = ("unprivileged", "gradescope")
 
 
