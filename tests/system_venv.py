@@ -3,7 +3,7 @@
 the project, not editable), filled by uv instead of pip.
 
 Why uv (https://docs.astral.sh/uv/pip/): pip took 391 s for the zip's requirements and
-505 s for the project on this 2-core machine (CI, cold); uv downloads in parallel, keeps
+505 s for the project on this 2-core machine, from nothing; uv downloads in parallel, keeps
 one cache (``~/.cache/uv``, or ``UV_CACHE_DIR``) that both environments share (numpy,
 matplotlib, otter, jupyter... are downloaded once) and hard-links from it. Measured
 in /work/helpers/notes/speed.md.
