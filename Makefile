@@ -18,10 +18,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/depthlab demo
 
+# --no-loadscope-reorder: tests/conftest.py orders the work (the two longest groups first);
+# --durations: the slowest tests of every run, in CI's log
 test: $(STAMP)
 	bash scripts/install-browser.sh
 	sh scripts/install-system-packages.sh
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=30
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not browser"

@@ -23,7 +23,8 @@ part of ``setup.sh`` runs (``depthlab/install-grading.sh``: the grading wheel in
 the internet), then ``run_autograder`` runs under ``scripts/seccomp_run.py``
 (Docker's default seccomp profile and capabilities: no namespaces, no mounts).
 Python is a fresh virtual environment made from Debian's ``/usr/bin/python3`` with
-the zip's ``requirements.txt`` installed by pip, first on ``PATH`` (on Gradescope,
+the zip's ``requirements.txt`` installed (by uv, resolved as pip resolves it:
+``tests/system_venv.py``), first on ``PATH`` (on Gradescope,
 otter's conda environment).  It is cached in the system's temporary folder,
 keyed by the requirements' hash and the Python version, so submissions (and
 later sessions) share one install.  That folder is world-readable, so a kernel
@@ -68,9 +69,11 @@ from depthlab.judge.results import NotebookResult
 from depthlab.judge.results import TestResult as _TestResult
 from depthlab.paths import course_root
 
+import system_venv
+
 ROOT = course_root()
 A = "ps2_vanishing_gradients"
-SYSTEM_PYTHON = "/usr/bin/python3"
+SYSTEM_PYTHON = system_venv.SYSTEM_PYTHON
 SECCOMP_RUN = ROOT / "scripts" / "seccomp_run.py"
 SNIPPETS = Path(__file__).resolve().parent / "hostile" / "gradescope"
 HOSTILE = sorted(p.stem for p in SNIPPETS.glob("*__*.py"))
@@ -275,12 +278,10 @@ def gradescope_venv() -> Path:
         if not ready.exists():
             shutil.rmtree(venv, ignore_errors=True)   # a build that was cut short
             start = time.monotonic()
-            subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True, timeout=300)
+            system_venv.create(venv)
             (venv / "requirements.txt").write_bytes(requirements)
-            pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                                  "--disable-pip-version-check", "-r", str(venv / "requirements.txt")],
-                                 capture_output=True, text=True, timeout=1800)
-            assert pip.returncode == 0, f"pip could not install the zip's requirements.txt:\n{pip.stderr[-3000:]}"
+            # exactly the zip's requirements.txt, resolved as pip resolves it (see tests/system_venv.py)
+            system_venv.install(venv, ["-r", str(venv / "requirements.txt")])
             ready.write_bytes(requirements)
             print(f"\n[gradescope] virtual environment built in {time.monotonic() - start:.1f} s: {venv}")
         else:

@@ -6,9 +6,10 @@ As root, the test
 - makes a virtualenv from ``/usr/bin/python3`` (the default ``python3`` here is
   pyenv's, under ``/root``, which no other user can run: ``shared/FINDINGS.md``)
   in ``/var/tmp/depthlab-unprivileged/``, readable by everyone, and installs
-  the project into it with pip, not editable: ``depthlab`` and ``solutions``
-  then lie in that venv's site-packages, the hub-pod case in which the sandbox
-  must still hide the reference.  The venv is kept between runs: its
+  the project into it, not editable (with uv: ``tests/system_venv.py``):
+  ``depthlab`` and ``solutions`` then lie in that venv's site-packages, the
+  hub-pod case in which the sandbox must still hide the reference.  The venv
+  is kept between runs: its
   dependencies are installed again only when ``pyproject.toml`` changes, the
   project when its sources change (the install times are written to
   ``test-artifacts/unprivileged/timings.json``);
@@ -52,6 +53,7 @@ import pytest
 from depthlab.judge.results import NotebookResult
 from depthlab.paths import course_root
 
+import system_venv
 from hostile.build import ASSIGNMENT as A, with_snippets, write
 from hostile.escapes import (COPIES, FINDERS, PLAIN, SIGNALS, WRITES, CourseSite, json_results, plain_points,
                              save_timings)
@@ -59,7 +61,7 @@ from hostile.escapes import (COPIES, FINDERS, PLAIN, SIGNALS, WRITES, CourseSite
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("unprivileged")]
 
 USER = "depthlab-grader"
-SYSTEM_PYTHON = Path("/usr/bin/python3")
+SYSTEM_PYTHON = Path(system_venv.SYSTEM_PYTHON)
 CACHE = Path("/var/tmp/depthlab-unprivileged")
 ROOT = course_root()
 ARTIFACTS = ROOT / "test-artifacts" / "unprivileged"
@@ -154,13 +156,14 @@ def venv(machine):
             fresh = not (folder / "bin" / "python").exists()
             if fresh:
                 shutil.rmtree(folder, ignore_errors=True)
-                _run([str(SYSTEM_PYTHON), "-m", "venv", str(folder)])
+                system_venv.create(folder)
             with tempfile.TemporaryDirectory(prefix="depthlab-install-") as tmp:
                 source = _install_copy(Path(tmp) / "depthlab")
                 start = time.monotonic()
-                pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-                _run(pip + ([str(source)] if fresh else ["--no-deps", "--force-reinstall", str(source)]), timeout=1800)
-                TIMINGS["pip install, dependencies too" if fresh else "pip install, the project only"] = \
+                # built from the copy, never from uv's cache of an earlier build: --reinstall-package
+                project = ["--reinstall-package", "depthlab", str(source)]
+                system_venv.install(folder, project if fresh else ["--no-deps", *project])
+                TIMINGS["install, dependencies too" if fresh else "install, the project only"] = \
                     round(time.monotonic() - start, 1)
                 _save_timings()
             for old in folder.glob(".project-*"):
