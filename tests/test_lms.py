@@ -228,6 +228,14 @@ def test_canvas_roster_gets_the_column_filled_and_nothing_else_changed(tmp_path)
     assert table.rows[0][col] == "Manual Posting" and table.rows[1][col] == "25.00"
 
 
+def test_the_roster_comes_back_byte_for_byte_where_nothing_was_filled(tmp_path):
+    """Line ends, quoting and Canvas's optional byte-order mark (include_bom) survive."""
+    for text, bom in ((canvas_roster(ROSTER), b""), (canvas_roster(ROSTER).replace("\n", "\r\n"), b"\xef\xbb\xbf")):
+        path = tmp_path / "export.csv"
+        path.write_bytes(bom + text.encode())
+        assert Table.read(path).text().encode("utf-8") == path.read_bytes()
+
+
 def test_canvas_points_possible_that_disagree_are_reported(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text(canvas_roster(ROSTER, points="10.00", manual_posting=False))
@@ -346,3 +354,32 @@ def test_late_lms_submissions_group_members_and_ta_scores_reach_canvas_as_nbgrad
     assert done.filled == 5 and [u.split()[0] for u in done.unknown] == ["ghostgus"]
     assert "Fischer, Farid" in done.missing
     assert "ghostgus" in out.with_name(out.name + ".summary.txt").read_text()
+
+    # the breakdown: every member, how each grade is made up
+    breakdown = tmp_path / "grades.csv"
+    export([A], "csv", breakdown, root=root)
+    rows = {r["student"]: r for r in csv.DictReader(breakdown.open())}
+    assert rows["s2005"]["group_of"] == "s2004"
+    assert float(rows["s2005"]["score"]) == pytest.approx(grades["s2004"].score)
+    assert float(rows["bergben"]["manual"]) == 2.0 and float(rows["bergben"]["late_penalty"]) > 0
+
+
+def test_export_to_an_lms_without_its_roster_says_where_to_get_it(tmp_path):
+    from click.testing import CliRunner
+    from depthlab.cli import main
+    with pytest.raises(RosterError, match="Grades > Export"):
+        export([A], "canvas", tmp_path / "out.csv", root=tmp_path)
+    res = CliRunner().invoke(main, ["export", A, "--format", "moodle", "-o", str(tmp_path / "o.csv")],
+                             env={"DEPTHLAB_ROOT": str(tmp_path)})
+    assert res.exit_code == 1 and "needs --roster" in res.output and "Plain text file" in res.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_an_unzipped_moodle_download_keeps_the_participant_ids(tmp_path):
+    src = tmp_path / "download"
+    for name, pid in (("Jane Doe", 81234), ("Ola Berg", 81235)):
+        (src / moodle_folder(name, pid)).mkdir(parents=True)
+        (src / moodle_folder(name, pid) / f"{A}.ipynb").write_bytes(NB)
+    found = collect(A, src, root=tmp_path / "course")
+    assert sorted(s.student for s in found.submissions) == ["Jane-Doe", "Ola-Berg"]
+    assert load_identities(tmp_path / "course", A)["Ola-Berg"].participant_id == "81235"

@@ -189,7 +189,9 @@ def collect(assignment: str, source: Optional[Path] = None, *, root: Optional[Pa
         if any(source.glob(f"*/{assignment}/{assignment}.ipynb")):
             out = _collect_submitted(assignment, source)
             return _copy_in(out, root, assignment)
-        return _collect_folder(assignment, source, root)
+        out = _collect_folder(assignment, source, root)
+        save_identities(root, assignment, {s.student: s.identity for s in out.submissions if s.identity})
+        return out
     if zipfile.is_zipfile(source):
         out = _collect_zip(assignment, source, root, terms or AssignmentTerms())
         save_identities(root, assignment, {s.student: s.identity for s in out.submissions if s.identity})
@@ -258,7 +260,8 @@ def _collect_folder(assignment: str, folder: Path, root: Path) -> Collected:
             out.problems.append(f"{rel}: {_too_big(size)}")
             out.submissions.append(Submission(student, None, rel, _too_big(size)))
             continue
-        out.submissions.append(Submission(student, _place(root, assignment, student, path.read_bytes()), rel))
+        out.submissions.append(Submission(student, _place(root, assignment, student, path.read_bytes()), rel, "",
+                                          identity_of(rel, {})))
     return out
 
 

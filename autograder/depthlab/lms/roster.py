@@ -49,12 +49,14 @@ class Table:
     header: list
     rows: list
     newline: str = "\n"
+    bom: bool = False     # Canvas writes a byte-order mark when asked (GradebookExporter's include_bom)
 
     @classmethod
     def read(cls, path: Path) -> "Table":
         path = Path(path)
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            data = path.read_bytes()
+            text = data.decode("utf-8-sig")
         except OSError as exc:
             raise RosterError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         except UnicodeDecodeError:
@@ -64,7 +66,8 @@ class Table:
             raise RosterError(f"{path}: empty; export the gradebook from the LMS as CSV")
         width = len(rows[0])
         newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-        return cls(path, rows[0], [r + [""] * (width - len(r)) for r in rows[1:]], newline)
+        return cls(path, rows[0], [r + [""] * (width - len(r)) for r in rows[1:]], newline,
+                   data.startswith(b"\xef\xbb\xbf"))
 
     def column(self, name: str) -> int:
         return self.header.index(name) if name in self.header else -1
@@ -79,7 +82,7 @@ class Table:
         buf = io.StringIO()
         # the line ends the roster came with
         csv.writer(buf, lineterminator=self.newline).writerows([self.header, *self.rows])
-        return buf.getvalue()
+        return ("\ufeff" if self.bom else "") + buf.getvalue()
 
 
 def norm(text: str) -> str:
