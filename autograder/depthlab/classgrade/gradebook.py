@@ -53,7 +53,8 @@ def apply_terms(assignment: str, root: Path, terms: AssignmentTerms, students, i
     LMS says about them (name, email, LMS user id), into the gradebook, before
     nbgrader's autograde computes lateness from ``timestamp.txt``."""
     with open_gradebook(root) as gb:
-        gb.update_or_create_assignment(assignment, duedate=_naive_utc(terms.due))
+        if terms.due is not None:   # else keep what nbgrader has (db_assignments, formgrader)
+            gb.update_or_create_assignment(assignment, duedate=_naive_utc(terms.due))
         for student in students:
             who = identities.get(student)
             info = {}

@@ -329,7 +329,8 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
                                            AssignLatePenalties, CheckCellMetadata]
     c.Autograde.exporter_class = CourseLockExporter
     c.GenerateFeedback.preprocessors = _feedback_preprocessors()
-    c.merge(late_penalty_config(course.late_penalty, course.per_day))
+    if course.late_penalty != "none":   # else nbgrader's own LateSubmissionPlugin settings stand
+        c.merge(late_penalty_config(course.late_penalty, course.per_day))
     return c
 
 
