@@ -100,7 +100,11 @@ def test_zip_extraction_refuses_unsafe_members_one_line_each(tmp_path):
     assert not any("MACOSX" in line for line in found.problems)
     assert not (tmp_path / "evil_1_2_ps2.ipynb").exists() and not Path("/tmp/abs_1_2_ps2.ipynb").exists()
     on_disk = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    assert on_disk == [f"submitted/alice/{A}/{A}.ipynb", f"submitted/bob/{A}/{A}.ipynb"]
+    # besides the notebooks: when each was submitted (the zip's time, nbgrader's
+    # timestamp.txt) and who the LMS says each student is
+    assert on_disk == [f".depthlab/identities/{A}.json", f"submitted/alice/{A}/{A}.ipynb",
+                       f"submitted/alice/{A}/timestamp.txt", f"submitted/bob/{A}/{A}.ipynb",
+                       f"submitted/bob/{A}/timestamp.txt"]
 
 
 def test_reading_a_member_stops_at_the_limit(tmp_path, monkeypatch):

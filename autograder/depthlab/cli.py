@@ -181,6 +181,33 @@ def report(assignment, out):
 
 
 @main.command()
+@click.argument("assignments", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(("canvas", "moodle", "nbgrader", "csv")), default="csv",
+              show_default=True, help="canvas/moodle: the roster with the assignments' columns filled; nbgrader: "
+                                      "nbgrader's own export; csv: how each grade is made up.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The gradebook CSV exported from the LMS (needed for canvas and moodle).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+def export(assignments, fmt, roster, out):
+    """Final grades (auto-graded points + the TA's scores - late penalty) of ASSIGNMENTS for the LMS.
+
+    Students missing from the roster, and roster students without a submission,
+    are listed here and in OUT.summary.txt, never dropped or invented.
+    """
+    from .config import CourseConfigError
+    from .lms.export import export as run
+    from .lms.roster import RosterError
+    from .paths import course_root
+    try:
+        summary = run(assignments, fmt, out, roster=roster, root=course_root())
+    except (RosterError, CourseConfigError, FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc))
+    for line in summary.problems:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(summary.text())
+
+
+@main.command()
 @click.option("--students", type=int, default=30, show_default=True, help="Students per assignment.")
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default demo-output/).")
 @click.option("--jobs", type=int, default=0, help="Notebooks graded at once (default: one per core).")

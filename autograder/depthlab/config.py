@@ -47,3 +47,110 @@ class GradingConfig:
     @property
     def effective_jobs(self) -> int:
         return self.jobs or os.cpu_count() or 1
+
+
+#: the course's own settings (course id, due dates, extensions, late penalty), beside nbgrader_config.py
+COURSE_FILE = "course.toml"
+
+
+@dataclass(frozen=True)
+class AssignmentTerms:
+    """When one assignment is due and who has longer.
+
+    due: the due date, timezone-aware UTC (None: no due date, nothing is late).
+    extensions: student id -> extra hours (nbgrader's per-submission extension).
+    canvas_column: the assignment's column in Canvas's gradebook export, as Canvas
+        names it (``"PS1 gradient ratios (4101)"``); empty: the column whose name
+        before `` (id)`` is the assignment's name.
+    moodle_column: likewise for Moodle's grade export (``"Assignment: PS1 (Real)"``).
+    """
+
+    due: object = None
+    extensions: tuple = ()
+    canvas_column: str = ""
+    moodle_column: str = ""
+
+    def extension_hours(self, student: str) -> float:
+        return dict(self.extensions).get(student, 0.0)
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """``course.toml`` in the course directory, read once (:func:`load_course`).
+
+    course_id: nbgrader's ``CourseDirectory.course_id`` (a JupyterHub exchange
+        serving several courses tells them apart by it).
+    late_penalty: "none", "zero" (nbgrader's own LateSubmissionPlugin methods) or
+        "per_day" (``per_day`` of the notebook's score per started day late).
+    per_day: the fraction of the score a day late costs with "per_day".
+    assignments: assignment name -> :class:`AssignmentTerms`.
+    """
+
+    course_id: str = "depthlab"
+    late_penalty: str = "none"
+    per_day: float = 0.0
+    assignments: tuple = ()
+
+    def terms(self, assignment: str) -> AssignmentTerms:
+        return dict(self.assignments).get(assignment, AssignmentTerms())
+
+
+class CourseConfigError(ValueError):
+    """course.toml is unreadable or holds a value we cannot use; the message says which and the fix."""
+
+
+def load_course(root) -> CourseConfig:
+    """``<root>/course.toml`` as a :class:`CourseConfig` (defaults when the file is absent)."""
+    import tomllib
+    from pathlib import Path
+    path = Path(root) / COURSE_FILE
+    if not path.is_file():
+        return CourseConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CourseConfigError(f"{path}: not valid TOML ({exc})") from None
+    penalty = raw.get("late_penalty", {})
+    method = str(penalty.get("method", "none")) if isinstance(penalty, dict) else str(penalty)
+    if method not in ("none", "zero", "per_day"):
+        raise CourseConfigError(f"{path}: late_penalty.method is {method!r}; use none, zero or per_day")
+    per_day = float(penalty.get("per_day", 0.0)) if isinstance(penalty, dict) else 0.0
+    if not 0.0 <= per_day <= 1.0:
+        raise CourseConfigError(f"{path}: late_penalty.per_day is {per_day}; use a fraction of the score in [0, 1]")
+    terms = {}
+    for name, table in (raw.get("assignments") or {}).items():
+        if not isinstance(table, dict):
+            raise CourseConfigError(f"{path}: [assignments.{name}] must be a table")
+        ext = table.get("extensions") or {}
+        try:
+            extensions = tuple(sorted((str(s), float(h)) for s, h in ext.items()))
+        except (TypeError, ValueError, AttributeError):
+            raise CourseConfigError(f"{path}: [assignments.{name}.extensions] maps student ids to hours, "
+                                    f"like student003 = 48") from None
+        terms[name] = AssignmentTerms(_utc(table.get("due"), path, name), extensions,
+                                      str(table.get("canvas_column", "")), str(table.get("moodle_column", "")))
+    course_id = str(raw.get("course_id", "depthlab"))
+    if not course_id.strip():
+        raise CourseConfigError(f"{path}: course_id is empty")
+    return CourseConfig(course_id, method, per_day, tuple(sorted(terms.items())))
+
+
+def _utc(value, path, name):
+    """A due date from TOML (a datetime, or a string nbgrader's parse_utc reads) as aware UTC."""
+    import datetime as dt
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        import dateutil.parser   # nbgrader's own dependency, and how it reads its due dates
+        try:
+            value = dateutil.parser.parse(value)
+        except (ValueError, OverflowError):
+            raise CourseConfigError(f"{path}: [assignments.{name}] due = {value!r} is not a date; "
+                                    f"write it like 2026-10-01T23:59:00Z") from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(23, 59, 59))
+    if not isinstance(value, dt.datetime):
+        raise CourseConfigError(f"{path}: [assignments.{name}] due must be a date and time")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)

@@ -66,8 +66,8 @@ def _manual_grades(assignment: str, student: str, root: Path) -> dict:
     if not (root / "gradebook.db").exists():
         return {}
     try:
-        from nbgrader.api import Gradebook, MissingEntry
-        with Gradebook(f"sqlite:///{root}/gradebook.db", "depthlab") as gb:
+        from .classgrade.gradebook import open_gradebook
+        with open_gradebook(root) as gb:
             sub = gb.find_submission_notebook(assignment, assignment, student)
             comments = {c.name: (c.manual_comment or "") for c in sub.comments}
             return {g.name: (g.manual_score, comments.get(g.name, "")) for g in sub.grades

@@ -160,9 +160,10 @@ def _gradebook_pending(assignment: str, root: Path) -> Optional[set]:
     if not (root / "gradebook.db").exists():
         return None
     try:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import MissingEntry
+        from .classgrade.gradebook import open_gradebook
         out = set()
-        with Gradebook(f"sqlite:///{root}/gradebook.db", "depthlab") as gb:
+        with open_gradebook(root) as gb:
             try:
                 subs = gb.find_assignment(assignment).submissions
             except MissingEntry:

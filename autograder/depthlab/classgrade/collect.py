@@ -3,9 +3,17 @@
 a folder of notebooks, one notebook, or an LMS/Gradescope zip (extracted
 safely: no absolute paths, no ``..``, no links, no bombs).  Also rewrites a
 notebook nbgrader would refuse for a form it reads.
+
+What an LMS download's names carry (Canvas's user id, submission id and
+``LATE`` marker, Moodle's participant id, Gradescope's submitters: see
+:mod:`depthlab.lms.identity`) is kept in ``.depthlab/identities/<a>.json``
+(:mod:`.identities`), and when the submission was made goes into
+``timestamp.txt`` beside the notebook, in nbgrader's format, so nbgrader's
+due dates, extensions and late penalties apply.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import stat
@@ -22,8 +30,12 @@ try:
 except ImportError:
     yaml = None
 
+from ..config import AssignmentTerms
 from ..judge.notebook import SubmissionError, read_notebook, with_cell_ids
+from ..lms import identity as lms
+from ..lms.identity import Identity
 from ..paths import course_root
+from .identities import save_identities
 from .store import write_atomic
 
 #: limits for one uploaded file (the grader refuses notebooks over 50 MB anyway)
@@ -48,6 +60,8 @@ class Submission:
     path: Optional[Path]
     origin: str
     rejected: str = ""
+    identity: Optional[Identity] = None
+    submitted_at: Optional[dt.datetime] = None
 
 
 @dataclass
@@ -62,32 +76,75 @@ def safe_id(text: str) -> str:
     return out[:80] or "unknown"
 
 
-CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:late_|LATE_)?(?P<user>\d+)_(?P<sub>\d+)_(?P<rest>.+)$")
-GRADESCOPE = re.compile(r"^submission_\d+$")
-
-
 def student_from_name(member: str, assignment: str, gradescope: Optional[dict] = None) -> str:
     """The student id a file name carries.
 
-    - Gradescope export ``submission_<n>/<any>.ipynb``: the student id (``:sid:``)
-      from ``submission_metadata.yml`` if given, else ``submission_<n>``;
+    - Gradescope export ``submission_<n>/<any>.ipynb``: the first submitter's
+      student id (``:sid:``, else the email's local part) from
+      ``submission_metadata.yml`` if given (``gradescope``: folder -> Identity or id),
+      else ``submission_<n>``;
     - Canvas ``<student>_[LATE_]<user id>_<submission id>_<file>.ipynb``: ``<student>``;
+    - Moodle ``<full name>_<participant id>_assignsubmission_file_/<file>``: the
+      name (``participant<id>`` under blind marking);
     - ``<folder>/<assignment>.ipynb`` (one folder per student): the folder name;
     - anything else: the file name without ``.ipynb`` and without the assignment name.
     """
     parts = PurePosixPath(member).parts
     stem = PurePosixPath(member).stem
-    for part in parts[:-1]:
-        if GRADESCOPE.match(part):
-            sid = (gradescope or {}).get(part)
-            return safe_id(sid or part)
-    m = CANVAS.match(stem)
-    if m:
-        return safe_id(m.group("name"))
+    folder = lms.gradescope_folder(member)
+    if folder:
+        who = (gradescope or {}).get(folder)
+        return safe_id((lms.member_id(who) if isinstance(who, Identity) else who) or folder)
+    found = lms.canvas(member)
+    if found:
+        return safe_id(found.name)
+    found = lms.moodle(member)
+    if found:
+        blind = found.name.lower() == "participant"
+        return safe_id(f"participant{found.participant_id}" if blind else found.name)
     if len(parts) > 1 and (stem == assignment or stem.lower() in ("submission", "notebook")):
         return safe_id(parts[-2])
     cleaned = re.sub(rf"[-_ ]*{re.escape(assignment)}[-_ ]*", "", stem, flags=re.I) if stem != assignment else stem
     return safe_id(cleaned or stem)
+
+
+def identity_of(member: str, gradescope: dict) -> Optional[Identity]:
+    """What the LMS's name for ``member`` says about its owner (None: a plain file)."""
+    folder = lms.gradescope_folder(member)
+    if folder:
+        return gradescope.get(folder)
+    return lms.canvas(member) or lms.moodle(member)
+
+
+def submission_time(info: zipfile.ZipInfo, who: Optional[Identity], terms: AssignmentTerms,
+                    problems: list) -> Optional[dt.datetime]:
+    """When an LMS zip member was submitted (aware UTC), or None when nothing says.
+
+    Gradescope's metadata gives the time; otherwise an LMS's zip member carries
+    its time (read as UTC).  Canvas's ``LATE`` marker (after Canvas's due date)
+    decides lateness against the due date whatever that time says: a late one
+    whose time is not after the due date counts one second after it, an
+    on-time one whose time is after it counts as at the due date (each said
+    once in ``problems``).  The student's extension then applies in nbgrader."""
+    if who is None:
+        return None
+    if who.submitted_at is not None:
+        return who.submitted_at
+    try:
+        when = dt.datetime(*info.date_time, tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+    if who.lms != "canvas" or terms.due is None:
+        return when
+    if who.late and when <= terms.due:
+        problems.append(f"{info.filename}: Canvas marks it late but the zip's time ({when:%Y-%m-%d %H:%M} UTC) is not "
+                        f"after the due date; counted 1 second late")
+        return terms.due + dt.timedelta(seconds=1)
+    if not who.late and when > terms.due:
+        problems.append(f"{info.filename}: Canvas marks it on time; the zip's time ({when:%Y-%m-%d %H:%M} UTC) "
+                        f"is after the due date; counted as submitted at the due date")
+        return terms.due
+    return when
 
 
 def _unique(student: str, taken: dict, origin: str, problems: list) -> str:
@@ -103,16 +160,24 @@ def _unique(student: str, taken: dict, origin: str, problems: list) -> str:
     return new
 
 
-def _place(root: Path, assignment: str, student: str, data: bytes) -> Path:
-    """Put a notebook where nbgrader looks for it (unchanged files are not rewritten)."""
+def _place(root: Path, assignment: str, student: str, data: bytes, when: Optional[dt.datetime] = None) -> Path:
+    """Put a notebook where nbgrader looks for it (unchanged files are not rewritten),
+    and when it was submitted in ``timestamp.txt`` beside it, as nbgrader's exchange writes it."""
     dest = root / "submitted" / student / assignment / f"{assignment}.ipynb"
     if not (dest.is_file() and dest.read_bytes() == data):
         write_atomic(dest, data)
+    if when is not None:
+        stamp = (lms.nbgrader_timestamp(when) + "\n").encode()
+        if not (dest.parent / "timestamp.txt").is_file() or (dest.parent / "timestamp.txt").read_bytes() != stamp:
+            write_atomic(dest.parent / "timestamp.txt", stamp)
     return dest
 
 
-def collect(assignment: str, source: Optional[Path] = None, *, root: Optional[Path] = None) -> Collected:
-    """Every submission of ``assignment`` from ``source`` (default: ``submitted/``)."""
+def collect(assignment: str, source: Optional[Path] = None, *, root: Optional[Path] = None,
+            terms: Optional[AssignmentTerms] = None) -> Collected:
+    """Every submission of ``assignment`` from ``source`` (default: ``submitted/``).
+
+    terms: the assignment's due date and extensions (for Canvas's ``LATE`` marker)."""
     root = Path(root or course_root())
     submitted = root / "submitted"
     if source is None or Path(source).resolve() == submitted.resolve():
@@ -124,9 +189,13 @@ def collect(assignment: str, source: Optional[Path] = None, *, root: Optional[Pa
         if any(source.glob(f"*/{assignment}/{assignment}.ipynb")):
             out = _collect_submitted(assignment, source)
             return _copy_in(out, root, assignment)
-        return _collect_folder(assignment, source, root)
+        out = _collect_folder(assignment, source, root)
+        save_identities(root, assignment, {s.student: s.identity for s in out.submissions if s.identity})
+        return out
     if zipfile.is_zipfile(source):
-        return _collect_zip(assignment, source, root)
+        out = _collect_zip(assignment, source, root, terms or AssignmentTerms())
+        save_identities(root, assignment, {s.student: s.identity for s in out.submissions if s.identity})
+        return out
     if source.suffix == ".ipynb":
         out = Collected()
         data = source.read_bytes()
@@ -191,30 +260,32 @@ def _collect_folder(assignment: str, folder: Path, root: Path) -> Collected:
             out.problems.append(f"{rel}: {_too_big(size)}")
             out.submissions.append(Submission(student, None, rel, _too_big(size)))
             continue
-        out.submissions.append(Submission(student, _place(root, assignment, student, path.read_bytes()), rel))
+        out.submissions.append(Submission(student, _place(root, assignment, student, path.read_bytes()), rel, "",
+                                          identity_of(rel, {})))
     return out
 
 
-def _gradescope_ids(zf: zipfile.ZipFile) -> dict:
-    """``submission_<n>`` -> student id, from Gradescope's ``submission_metadata.yml``."""
-    names = [n for n in zf.namelist() if PurePosixPath(n).name == "submission_metadata.yml"]
+def _gradescope_ids(zf: zipfile.ZipFile, problems: list) -> dict:
+    """``submission_<n>`` -> :class:`Identity`, from Gradescope's ``submission_metadata.yml``."""
+    names = [n for n in zf.namelist() if PurePosixPath(n).name == "submission_metadata.yml"
+             and not any(p in IGNORED_PARTS for p in PurePosixPath(n).parts)]
     if not names:
         return {}
     info = zf.getinfo(names[0])
     if info.file_size > 5_000_000:
+        problems.append(f"{names[0]}: over 5 MB, not read; students are named by their submission folder")
+        return {}
+    if yaml is None:
+        problems.append(f"{names[0]}: PyYAML is not installed, so it is not read; students are named by their "
+                        f"submission folder")
         return {}
     try:
         data = yaml.safe_load(zf.read(info)) or {}
-    except Exception:   # also: PyYAML missing (yaml is None)
+    except (yaml.YAMLError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+        problems.append(f"{names[0]}: could not be read ({exc.__class__.__name__}); students are named by their "
+                        f"submission folder")
         return {}
-    out = {}
-    for key, value in data.items() if isinstance(data, dict) else []:
-        subs = (value or {}).get(":submitters") or (value or {}).get("submitters") or []
-        if subs and isinstance(subs[0], dict):
-            sid = subs[0].get(":sid") or subs[0].get("sid") or subs[0].get(":email") or subs[0].get("email")
-            if sid:
-                out[str(key)] = str(sid).split("@")[0]
-    return out
+    return lms.gradescope_metadata(data)
 
 
 def member_problem(info: zipfile.ZipInfo) -> Optional[str]:
@@ -246,7 +317,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _collect_zip(assignment: str, path: Path, root: Path) -> Collected:
+def _collect_zip(assignment: str, path: Path, root: Path, terms: AssignmentTerms) -> Collected:
     out = Collected()
     taken: dict = {}
     try:
@@ -258,7 +329,7 @@ def _collect_zip(assignment: str, path: Path, root: Path) -> Collected:
         if len(infos) > MAX_MEMBERS:
             out.problems.append(f"{path.name}: {len(infos)} members; only the first {MAX_MEMBERS} are read")
             infos = infos[:MAX_MEMBERS]
-        gradescope = _gradescope_ids(zf)
+        gradescope = _gradescope_ids(zf, out.problems)
         total = 0
         for info in infos:
             name = info.filename
@@ -284,10 +355,14 @@ def _collect_zip(assignment: str, path: Path, root: Path) -> Collected:
                     why = f"could not be extracted ({exc.__class__.__name__}: {exc})"
             if why:
                 out.problems.append(f"{name}: {why}; not graded")
-                out.submissions.append(Submission(student, None, name, f"the uploaded file was refused: {why}"))
+                out.submissions.append(Submission(student, None, name, f"the uploaded file was refused: {why}",
+                                                  identity_of(name.replace("\\", "/"), gradescope)))
                 continue
             total += len(data)
-            out.submissions.append(Submission(student, _place(root, assignment, student, data), name))
+            who = identity_of(name.replace("\\", "/"), gradescope)
+            when = submission_time(info, who, terms, out.problems)
+            out.submissions.append(Submission(student, _place(root, assignment, student, data, when), name, "", who,
+                                              when))
     return out
 
 

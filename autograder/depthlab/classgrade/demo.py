@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Optional
 from ..classgen import generate_class
 from ..feedback import feedback
 from ..judge.prepare import known_assignments
+from ..lms.export import export
 from ..paths import course_root
 from ..release import release, source_assignments
 from ..report import report
@@ -22,6 +23,8 @@ from .store import write_atomic
 
 
 DEMO_HOSTILE = ("not_a_notebook", "monkeypatch", "edited_test", "infinite_loop")
+#: the demo class's Canvas gradebook export (students student001 ... student030)
+DEMO_ROSTER = Path("examples") / "canvas_roster.csv"
 
 
 @dataclass
@@ -30,6 +33,7 @@ class DemoResult:
     summaries: dict          # assignment -> BatchSummary
     reports: dict            # assignment -> (html path, text table)
     table: str
+    lms_files: dict = None   # assignment -> Canvas import file
 
 
 def demo(*, root: Optional[Path] = None, out: Optional[Path] = None, students: int = 30, seed: int = 7,
@@ -54,6 +58,8 @@ def demo(*, root: Optional[Path] = None, out: Optional[Path] = None, students: i
     course = out / "course"
     course.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(root / "nbgrader_config.py", course / "nbgrader_config.py")
+    if (root / "course.toml").is_file():
+        shutil.copyfile(root / "course.toml", course / "course.toml")
     summaries, reports = {}, {}
     for a in names:
         shutil.rmtree(course / "source" / a, ignore_errors=True)
@@ -69,7 +75,15 @@ def demo(*, root: Optional[Path] = None, out: Optional[Path] = None, students: i
     write_atomic(out / "grades.csv", _scores_csv(summaries).encode("utf-8"))
     echo(table)
     echo(f"\nwrote {out / 'grades.csv'}, and per assignment grades.csv, report.html and feedback/ in {out}")
-    return DemoResult(out, summaries, reports, table)
+    lms_files = {}
+    if (root / DEMO_ROSTER).is_file():
+        for a in names:
+            done = export([a], "canvas", out / a / "canvas_import.csv", roster=root / DEMO_ROSTER, root=course)
+            lms_files[a] = done.out
+            echo(f"{a}: Canvas import file {done.out} ({done.assignments[0].filled} grades; "
+                 f"{len(done.problems)} notes in {done.out.name}.summary.txt)")
+        echo(f"upload each canvas_import.csv in Canvas: Grades > Import (roster: {root / DEMO_ROSTER})")
+    return DemoResult(out, summaries, reports, table, lms_files)
 
 
 def _scores_grid(summaries: dict) -> tuple[list, list, dict]:

@@ -1,6 +1,7 @@
-"""All of the class grading's access to nbgrader's gradebook and API, in one place:
-the assignment's entry (``generate_assignment``), the students it holds, and
-nbgrader's own autograde of one submission.
+"""All of depthlab's access to nbgrader's gradebook and API, in one place:
+the assignment's entry (``generate_assignment``) with its due date, the
+students it holds and their extensions, nbgrader's own autograde of one
+submission, and each student's final grade (:func:`final_grades`).
 
 nbgrader (and ``engines.nbgrader_engine``, which imports it) are imported inside
 the functions on purpose: they take seconds to import, and the otter and direct
@@ -8,10 +9,13 @@ engines, the report and the feedback never need them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..config import AssignmentTerms, load_course
 from ..judge.session import NotebookGrader
 from ..paths import source_notebook
 from ..tools import ensure_tools_on_path
@@ -33,6 +37,39 @@ def db_url(root: Path) -> str:
     return f"sqlite:///{root}/gradebook.db"
 
 
+def open_gradebook(root: Path):
+    """nbgrader's :class:`~nbgrader.api.Gradebook` of the course (use it in a ``with``)."""
+    from nbgrader.api import Gradebook   # heavy: lazy
+    return Gradebook(db_url(root), load_course(root).course_id)
+
+
+def _naive_utc(when: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """nbgrader stores times as naive UTC (nbgrader.utils.parse_utc)."""
+    return None if when is None else when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def apply_terms(assignment: str, root: Path, terms: AssignmentTerms, students, identities: dict) -> None:
+    """The assignment's due date, and per student their extension and what the
+    LMS says about them (name, email, LMS user id), into the gradebook, before
+    nbgrader's autograde computes lateness from ``timestamp.txt``."""
+    with open_gradebook(root) as gb:
+        if terms.due is not None:   # else keep what nbgrader has (db_assignments, formgrader)
+            gb.update_or_create_assignment(assignment, duedate=_naive_utc(terms.due))
+        for student in students:
+            who = identities.get(student)
+            info = {}
+            if who is not None:
+                first, _, last = (who.name or "").partition(" ")
+                info = {k: v for k, v in (("first_name", first), ("last_name", last), ("email", who.email),
+                                          ("lms_user_id", who.user_id)) if v}
+            hours = terms.extension_hours(student)
+            if not info and not hours:
+                continue
+            gb.update_or_create_student(student, **info)
+            if hours:
+                gb.update_or_create_submission(assignment, student, extension=dt.timedelta(hours=hours))
+
+
 def ensure_gradebook(assignment: str, root: Path) -> None:
     """Put the assignment's cells in the course's gradebook (nbgrader
     generate_assignment, releasing into ``.depthlab/``) when its source changed."""
@@ -51,8 +88,8 @@ def ensure_gradebook(assignment: str, root: Path) -> None:
 def _assignment_in_gradebook(assignment: str, root: Path) -> bool:
     if not (root / "gradebook.db").exists():
         return False
-    from nbgrader.api import Gradebook, MissingEntry   # heavy: lazy
-    with Gradebook(db_url(root), "depthlab") as gb:
+    from nbgrader.api import MissingEntry   # heavy: lazy
+    with open_gradebook(root) as gb:
         try:
             gb.find_assignment(assignment)
             return True
@@ -64,8 +101,8 @@ def gradebook_students(assignment: str, root: Path) -> set:
     """Students with a submission of ``assignment`` in the gradebook."""
     if not (root / "gradebook.db").exists():
         return set()
-    from nbgrader.api import Gradebook, MissingEntry   # heavy: lazy
-    with Gradebook(db_url(root), "depthlab") as gb:
+    from nbgrader.api import MissingEntry   # heavy: lazy
+    with open_gradebook(root) as gb:
         try:
             return {s.student.id for s in gb.find_assignment(assignment).submissions}
         except MissingEntry:
@@ -98,3 +135,56 @@ class NbgraderAutograde:
         """The result record nbgrader's autograde stored in ``student``'s graded notebook."""
         from ..engines.nbgrader_engine import RESULT_KEY   # heavy (nbgrader): lazy
         return json.loads(self.autograded(student).read_text())["metadata"][RESULT_KEY]
+
+
+@dataclass(frozen=True)
+class FinalGrade:
+    """One student's grade for one assignment, as nbgrader's gradebook holds it.
+
+    auto: the auto-graded points (code and task cells, TA overrides included);
+    manual: the TA's points for the written answers (formgrader);
+    raw: auto + manual (nbgrader's ``SubmittedAssignment.score``);
+    penalty: the late penalty nbgrader's ``AssignLatePenalties`` stored;
+    score: ``max(0, raw - penalty)``, what ``nbgrader export`` writes;
+    needs_manual: a written answer is still ungraded (score counts it as 0);
+    timestamp, duedate: naive UTC, or None; seconds_late: after any extension.
+    """
+
+    assignment: str
+    student: str
+    auto: float
+    manual: float
+    raw: float
+    penalty: float
+    score: float
+    max_score: float
+    needs_manual: bool
+    timestamp: Optional[dt.datetime]
+    duedate: Optional[dt.datetime]
+    seconds_late: float
+
+
+def final_grades(assignment: str, root: Path) -> list:
+    """Every submission of ``assignment`` in the gradebook as a :class:`FinalGrade`,
+    computed as nbgrader's own ``CsvExportPlugin`` does (score = raw score minus
+    the late penalty, never below 0), so ``nbgrader export`` and ours agree."""
+    from nbgrader.api import MissingEntry   # heavy: lazy
+    if not (root / "gradebook.db").exists():
+        raise FileNotFoundError(f"{root / 'gradebook.db'} does not exist: grade {assignment} with "
+                                f"`depthlab autograde {assignment}` (nbgrader engine) first")
+    out = []
+    with open_gradebook(root) as gb:
+        try:
+            entry = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise ValueError(f"{assignment} is not in {root / 'gradebook.db'}: grade it with "
+                             f"`depthlab autograde {assignment}` (nbgrader engine) first") from None
+        for sub in sorted(entry.submissions, key=lambda s: s.student.id):
+            raw = float(sub.score or 0.0)
+            written = float(sub.written_score or 0.0)
+            penalty = float(sub.late_submission_penalty or 0.0)
+            out.append(FinalGrade(assignment, sub.student.id, raw - written, written, raw, penalty,
+                                  max(0.0, raw - penalty), float(entry.max_score or 0.0),
+                                  bool(sub.needs_manual_grade), sub.timestamp, entry.duedate,
+                                  float(sub.total_seconds_late or 0.0)))
+    return out

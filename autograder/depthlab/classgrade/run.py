@@ -23,13 +23,18 @@ worker process becomes that student's ungraded result; the batch goes on.
 from __future__ import annotations
 
 import datetime as _dt
+<<<<<<< HEAD
+=======
+import hashlib
+import os
+>>>>>>> term
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..config import GradingConfig
+from ..config import GradingConfig, load_course
 from ..courselock import CourseLock
 from ..grading import ENGINES
 from ..judge.prepare import load_spec
@@ -39,7 +44,8 @@ from ..paths import course_root, source_notebook
 from .collect import collect, normalise_for_nbgrader
 from .dispatch import run_workers
 from .export import write_grades_csv
-from .gradebook import ensure_gradebook, gradebook_students
+from .gradebook import apply_terms, ensure_gradebook, gradebook_students
+from .identities import load_identities
 from .progress import Progress
 from .store import STORE_VERSION, ResultStore, file_sha, grading_fingerprint
 from .worker import ungraded
@@ -98,7 +104,8 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
             from ..engines import otter_engine  # noqa: F401  (heavy: lazy, and only to say whether it is there)
         except ImportError as exc:
             raise RuntimeError(f"the otter engine is not available: {exc}") from None
-    found = collect(assignment, source, root=root)
+    terms = load_course(root).terms(assignment)
+    found = collect(assignment, source, root=root, terms=terms)
     for line in found.problems:
         stream.write(f"warning: {line}\n")
     if engine == "nbgrader":
@@ -107,13 +114,15 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
                 normalise_for_nbgrader(sub.path)
     if engine == "nbgrader":
         ensure_gradebook(assignment, root)
+        apply_terms(assignment, root, terms, [s.student for s in found.submissions],
+                    load_identities(root, assignment))
     store = ResultStore(assignment, root)
     fingerprint = grading_fingerprint(assignment, root)
     in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
 
     todo, skipped, rejected = [], [], []
     for sub in found.submissions:
-        sha = file_sha(sub.path, sub.rejected)
+        sha = file_sha(sub.path, sub.rejected) + _lateness(sub, terms)
         entry = None if force else store.load(sub.student)
         fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
                  and entry.get("engine") == engine)
@@ -172,6 +181,16 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
+
+
+def _lateness(sub, terms) -> str:
+    """What decides the late penalty of ``sub`` besides its notebook (its
+    ``timestamp.txt``, the due date, its extension): a change regrades it."""
+    stamp = sub.path.parent / "timestamp.txt" if sub.path is not None else None
+    text = stamp.read_text(errors="replace").strip() if stamp is not None and stamp.is_file() else ""
+    if not text and terms.due is None:
+        return ""
+    return "+" + hashlib.sha256(f"{text}|{terms.due}|{terms.extension_hours(sub.student)}".encode()).hexdigest()[:16]
 
 
 class BatchInterrupted(KeyboardInterrupt):

@@ -42,12 +42,13 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets import Bool, Enum, Float, Integer
 from traitlets.config import Config
 
-from ..config import GradingConfig
+from ..config import GradingConfig, load_course
 from ..courselock import CourseBusy, CourseLock
 from ..judge.notebook import notebook_from_json, read_notebook, with_cell_ids
 from ..judge.results import NotebookResult
 from ..tools import ensure_tools_on_path
 from ..judge.session import GradedNotebook, NotebookGrader
+from .late_penalty import late_penalty_config
 
 # nbgrader 0.9.6's gradebook triggers SQLAlchemy autoflush warnings on every
 # autograde; they say nothing about the submission.
@@ -313,13 +314,16 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
                     grader: Optional[NotebookGrader] = None) -> Config:
     """The nbgrader configuration depthlab grades with (also used by nbgrader_config.py).
 
-    ``grading`` sets DepthlabJudge's limits; ``grader`` makes it grade with that grader."""
+    ``grading`` sets DepthlabJudge's limits; ``grader`` makes it grade with that grader.
+    The course id and the late penalty come from the course's ``course.toml``
+    (:func:`~depthlab.config.load_course`)."""
+    course = load_course(root)
     c = Config()
     if grading is not None:
         for name in LIMITS:
             setattr(c.DepthlabJudge, name, getattr(grading, name))
     c.CourseDirectory.root = str(root)
-    c.CourseDirectory.course_id = "depthlab"
+    c.CourseDirectory.course_id = course.course_id
     c.CourseDirectory.db_url = f"sqlite:///{root}/gradebook.db"
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
@@ -331,6 +335,8 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
                                            AssignLatePenalties, CheckCellMetadata]
     c.Autograde.exporter_class = CourseLockExporter
     c.GenerateFeedback.preprocessors = _feedback_preprocessors()
+    if course.late_penalty != "none":   # else nbgrader's own LateSubmissionPlugin settings stand
+        c.merge(late_penalty_config(course.late_penalty, course.per_day))
     return c
 
 
