@@ -23,11 +23,7 @@ worker process becomes that student's ungraded result; the batch goes on.
 from __future__ import annotations
 
 import datetime as _dt
-<<<<<<< HEAD
-=======
 import hashlib
-import os
->>>>>>> term
 import sys
 import time
 from dataclasses import dataclass
