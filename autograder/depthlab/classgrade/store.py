@@ -9,16 +9,14 @@ feedback read results from here.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Optional
 
-from ..checks.registry import checks_module
-from ..judge.prepare import load_spec
 from ..judge.results import NotebookResult
+from ..grading_files import wheel_files
 from ..paths import course_root, source_notebook
 
 STORE_VERSION = 1
@@ -55,22 +53,15 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def grading_fingerprint(assignment: str, root: Optional[Path] = None) -> str:
-    """A hash of everything a grade depends on besides the notebook: the checks (and
-    their shared toolkit), fixtures, reference, source notebook and the judge's code."""
-    spec = load_spec(assignment, root)
+    """A hash of everything a grade depends on besides the notebook: the files the
+    grading wheel carries (:func:`depthlab.grading_files.wheel_files`: the judge, the
+    checks with their toolkit, fixtures and reference) and the source notebook."""
     h = hashlib.sha256()
-    files = [Path(checks_module(assignment, root).__file__),
-             Path(importlib.import_module(spec.reference_module).__file__),
-             source_notebook(assignment, root)]
-    if spec.fixture_module:
-        files.append(Path(importlib.import_module(spec.fixture_module).__file__))
-    package = Path(__file__).resolve().parents[1]
-    files += sorted((package / "judge").glob("*.py"))
-    # the checks' shared toolkit and mistake catalogue (not the other assignments' checks)
-    files += sorted(p for p in (package / "checks").glob("*.py") if not p.stem.startswith(("ps", "fixtures_")))
-    for f in files:
-        h.update(str(f.name).encode())
-        h.update(f.read_bytes() if f.exists() else b"-")
+    for name, data in sorted(wheel_files(assignment, root).items()):
+        h.update(name.encode())
+        h.update(data)
+    src = source_notebook(assignment, root)
+    h.update(src.read_bytes() if src.exists() else b"-")
     return h.hexdigest()[:20]
 
 
