@@ -31,4 +31,5 @@ def test_check_convexity_public_examples(check_convexity, jensen_gap, np):
     assert gap > 1e-09, f"the witness must violate Jensen's inequality: its gap is {gap}, not above tol"
     result = check_convexity(np.sin, 1, low=3.3, high=6.1)
     assert result == (True, None), f'sin is convex on [3.3, 6.1]: expected (True, None), got {result}'
+    print('check_convexity: public tests passed')
 

@@ -16,4 +16,5 @@ def test_jensen_gap_public_examples(jensen_gap, np):
     gap = jensen_gap(product, [2.0, -2.0], [-2.0, 2.0], 0.5)
     assert np.isclose(gap, 4.0), f'jensen_gap(x*y, (2,-2), (-2,2), 0.5) should be 0 - (-4) = 4, got {gap}'
     assert np.isclose(jensen_gap(np.sin, 0.3, 2.0, 1.0), 0.0), 'with lam = 1 the gap must be 0'
+    print('jensen_gap: public tests passed')
 

@@ -18,4 +18,5 @@ def test_multistart_descent_public_examples(multistart_descent, np):
     assert np.allclose(ends, starts * [0.8 ** 2, 0.4 ** 2]), f'on x^2 + 3y^2 each step multiplies x by 0.8 and y by 0.4, got {ends}'
     assert np.array_equal(starts, [[1.0, 2.0], [3.0, -1.0], [0.0, 0.5]]), 'multistart_descent must not change starts'
     assert np.allclose(multistart_descent(grad_square, starts, 0.1, 0), starts), 'with 0 steps the end points are the starts'
+    print('multistart_descent: public tests passed')
 
