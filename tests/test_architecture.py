@@ -31,7 +31,7 @@ LARGE_MODULES = {
     "depthlab.checks.ps3_cliffs_valleys": 682,
     "depthlab.checks.ps4_convexity": 636,
     # otter assign's notebook rewriting (its README text moved to assignments_README.md)
-    "depthlab.engines.otter_assign": 804,
+    "depthlab.engines.otter_assign": 716,
     # the sandboxed kernel (start, run a cell, limits, close)
     "depthlab.judge.kernel": 545,
 }
