@@ -92,7 +92,7 @@ if __name__ == "__main__":
 DEPTHLAB_SCRIPT = r"""
 import json, sys
 from pathlib import Path
-from depthlab.batch import autograde
+from depthlab.classgrade.run import autograde
 from depthlab.config import GradingConfig
 if __name__ == "__main__":
     a, root, engine, jobs, prestart = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -154,7 +154,7 @@ def setup(assignment: str, students: int, work: Path) -> tuple[Path, Path, list,
     shutil.copytree(ours / "submitted", stock / "submitted")
     paths = sorted(str(p) for p in roster.files.values())
     # gradebook entries are made before timing, for both
-    from depthlab.batch import ensure_gradebook
+    from depthlab.classgrade.gradebook import ensure_gradebook
     ensure_gradebook(assignment, ours)
     timed([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], stock)
     return ours, stock, paths, kind
