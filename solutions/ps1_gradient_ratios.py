@@ -135,15 +135,11 @@ def plot_descent(ax, path, a=1.0, b=4.0):
 # numbers are what the notebook's experiments produce, computed here from the
 # functions above (section 7 starts every run at (2, 1)).
 
-def _from_start(a, b, lr, max_steps=1000):
-    return steps_to_converge(lambda w: bowl_loss(w, a, b), lambda w: bowl_grad(w, a, b),
-                             np.array([2.0, 1.0]), lr, max_steps=max_steps)
-
-
 def answer_circular_steps():
     """Question 1 (predict, then run): steps from (2, 1) to a loss <= 1e-8 on the
     circular bowl x**2 + y**2 at its own optimal rate."""
-    return _from_start(1.0, 1.0, optimal_learning_rate(1.0, 1.0))
+    return steps_to_converge(lambda w: bowl_loss(w, 1.0, 1.0), lambda w: bowl_grad(w, 1.0, 1.0),
+                             np.array([2.0, 1.0]), optimal_learning_rate(1.0, 1.0))
 
 
 def answer_zigzag_cost():
@@ -156,7 +152,7 @@ def answer_fastest_rate():
     """Question 3 (predict, then run): which of the rates of section 7.2 reaches the
     tolerance in the fewest steps on x**2 + 4*y**2."""
     rates = (0.1, 0.2, 0.24, 0.26)
-    steps = [_from_start(1.0, 4.0, lr) for lr in rates]
+    steps = [steps_to_converge(bowl_loss, bowl_grad, np.array([2.0, 1.0]), lr, max_steps=1000) for lr in rates]
     return min((k, lr) for k, lr in zip(steps, rates) if k is not None)[1]
 
 
