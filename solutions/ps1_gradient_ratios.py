@@ -128,3 +128,35 @@ def plot_descent(ax, path, a=1.0, b=4.0):
     ax.set_ylabel("y")
     ax.set_title(f"$L = {a:g}x^2 + {b:g}y^2$, {len(path) - 1} steps")
     return ax
+
+
+# --------------------------------------------------------------------------- short questions
+# Each question of the notebook is answered by a function of no arguments.  The
+# numbers are what the notebook's experiments produce, computed here from the
+# functions above (section 7 starts every run at (2, 1)).
+
+def answer_circular_steps():
+    """Question 1 (predict, then run): steps from (2, 1) to a loss <= 1e-8 on the
+    circular bowl x**2 + y**2 at its own optimal rate."""
+    return steps_to_converge(lambda w: bowl_loss(w, 1.0, 1.0), lambda w: bowl_grad(w, 1.0, 1.0),
+                             np.array([2.0, 1.0]), optimal_learning_rate(1.0, 1.0))
+
+
+def answer_zigzag_cost():
+    """Question 2 (choose an explanation): what costs the elliptical bowl its speed.
+    (b): the steep direction caps the rate, so the flat direction shrinks slowly."""
+    return "b"
+
+
+def answer_fastest_rate():
+    """Question 3 (predict, then run): which of the rates of section 7.2 reaches the
+    tolerance in the fewest steps on x**2 + 4*y**2."""
+    rates = (0.1, 0.2, 0.24, 0.26)
+    steps = [steps_to_converge(bowl_loss, bowl_grad, np.array([2.0, 1.0]), lr, max_steps=1000) for lr in rates]
+    return min((k, lr) for k, lr in zip(steps, rates) if k is not None)[1]
+
+
+def answer_contraction_kappa10():
+    """Question 4 (read off a plot): the smallest contraction factor of the bowl
+    x**2 + 10*y**2 over all fixed rates (the dot of its curve)."""
+    return float(contraction_factor(1.0, 10.0, optimal_learning_rate(1.0, 10.0)))

@@ -304,3 +304,19 @@ def test_plot_descent_draws_what_the_interface_lists():
         assert y0 <= path[:, 1].min() and y1 >= path[:, 1].max()
     finally:
         plt.close(fig)
+
+
+# ----------------------------------------------------------------- the short questions
+
+def test_answers_to_the_questions_are_what_the_experiments_show():
+    """Question 1: one step lands on the circle's minimum at its best rate 1/2; question 3:
+    0.2 beats the other rates of section 7.2 (0.26 diverges); question 4: the kappa = 10
+    dot sits at (kappa - 1)/(kappa + 1) = 9/11."""
+    assert ps1.answer_circular_steps() == 1
+    assert ps1.bowl_loss(ps1.gradient_descent(lambda w: ps1.bowl_grad(w, 1.0, 1.0), [2.0, 1.0], 0.5, 1)[1], 1, 1) == 0
+    steps = {lr: ps1.steps_to_converge(ps1.bowl_loss, ps1.bowl_grad, np.array([2.0, 1.0]), lr, max_steps=1000)
+             for lr in (0.1, 0.2, 0.24, 0.26)}
+    assert steps[0.26] is None and min((k, lr) for lr, k in steps.items() if k is not None)[1] == 0.2
+    assert ps1.answer_fastest_rate() == 0.2
+    assert ps1.answer_contraction_kappa10() == pytest.approx(9 / 11, rel=1e-12)
+    assert ps1.answer_zigzag_cost() == "b"

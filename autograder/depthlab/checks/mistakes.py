@@ -17,6 +17,13 @@ A check module declares its mistakes next to the function's cases::
 
     FunctionTest("backprop_chain", 3, backprop_chain_cases, mistakes=mistake.of("backprop_chain"))
 
+A short question (:func:`depthlab.checks.toolkit.question`) catalogues its typical
+wrong answers the same way, as functions of no arguments returning them::
+
+    @mistake("that is the rate on the horizontal axis; read the dot's height")
+    def answer_contraction_kappa10__reads_the_rate():
+        return float(optimal_learning_rate(1.0, 10.0))
+
 The wrong implementation is named ``<function>__<what>`` and is
 self-contained: it uses ``np`` and the assignment's graded functions by name
 (in the grading process those are the reference's, in a student's notebook the

@@ -7,10 +7,9 @@ implementations registered with ``@mistake(hint)`` next to its cases (see
 :mod:`depthlab.checks.mistakes`); a ``diagnose_*`` is left only for messages
 about a shape, a type or a family of answers (off by one step).
 ``plot_descent`` is judged from the description of the Axes it drew on, against
-the path the case itself passed in.  ``contraction_factor`` and
-``optimal_learning_rate`` are only called with ``a, b > 0``: the interface
-lists a ``ValueError`` for ``max_stable_learning_rate`` alone, so only that one
-is tested for it.
+the path the case itself passed in.  ``contraction_factor`` and ``optimal_learning_rate``
+get ``a, b > 0`` only (a ``ValueError`` is listed for ``max_stable_learning_rate`` alone).
+The short questions (``answer_*``) are declared in :mod:`.questions_ps1_gradient_ratios`.
 """
 from __future__ import annotations
 
@@ -20,8 +19,8 @@ import numpy as np
 
 from depthlab.checks import fixtures_ps1_gradient_ratios as fx
 from depthlab.checks.mistakes import Catalogue
-from depthlab.checks.toolkit import (Drawing, as_array, contours_drawn, judge_drawing, path_hint, random_spd,
-                                     span)
+from depthlab.checks.questions_ps1_gradient_ratios import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
+from depthlab.checks.toolkit import Drawing, as_array, contours_drawn, judge_drawing, path_hint, random_spd, span
 from depthlab.judge.compare import judge_close
 from depthlab.judge.spec import AX, AssignmentSpec, Case, Fixture, FunctionTest, Verdict
 
@@ -160,7 +159,7 @@ def bowl_grad_cases(rng):
     return cases
 
 
-@mistake("a and b seem swapped: the x component is 2*a*x")
+@mistake("a and b seem swapped: a goes with x and b with y")
 def bowl_grad__swaps_a_and_b(w, a=1.0, b=4.0):
     w = np.asarray(w, dtype=float)
     return 2 * w * np.array([b, a])
@@ -424,8 +423,8 @@ def direction_reversals_cases(rng):
              label="x going -2, -1, 1, 2: crossing zero without turning back (axis 0)"),
         Case((np.array([[-2.0, 5.0], [-1.0, 5.0], [1.0, 4.0], [2.0, 3.0]]), 0),
              label="x going -2, -1, 1, 2 while y falls 5, 5, 4, 3 (axis 0)"),
-        Case((np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 2.0], [0.0, 1.0], [1.0, 0.0]]), 0),
-             label="x going 0, 1, 1, 0, 0, 1: every turn has a pause (axis 0)"),
+        Case((np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 2.0], [0.0, 1.0], [1.0, 0.0]]), 0), public=True,
+             label="x going 0, 1, 1, 0, 0, 1: every turn has a pause, a +, 0, - turn counts as none (axis 0)"),
         Case((np.array([[3.0, 1.0]]), 0), label="a path of one point"),
         Case((np.array([[3.0, 1.0], [2.0, 2.0]]), 1), label="a path of two points"),
     ]
@@ -491,7 +490,7 @@ def contraction_factor__takes_min(a, b, lr):
     return min(abs(1 - 2 * a * lr), abs(1 - 2 * b * lr))
 
 
-@mistake("the gradient of a*x**2 is 2*a*x: the step factor is 1 - 2*a*lr")
+@mistake("the gradient of a*x**2 is 2*a*x, not a*x: redo the step factors with it")
 def contraction_factor__forgets_factor_two(a, b, lr):
     return max(abs(1 - a * lr), abs(1 - b * lr))
 
@@ -513,17 +512,17 @@ def optimal_learning_rate_cases(rng):
     return _rate_cases(rng, [(1.0, 4.0), (1.0, 1.0)])
 
 
-@mistake("the gradient of a*x**2 is 2*a*x, so the curvatures are 2a and 2b: 2 / (2a + 2b) = 1 / (a + b)")
+@mistake("the gradient of a*x**2 is 2*a*x, not a*x: redo the step factors with it")
 def optimal_learning_rate__forgets_factor_two(a, b):
     return 2.0 / (a + b)
 
 
-@mistake("1 / max(a, b) is the stability limit; the best rate balances both directions: 1 / (a + b)")
+@mistake("that is the rate where the steep direction stops converging; the best one balances both factors")
 def optimal_learning_rate__uses_stability_limit(a, b):
     return 1.0 / max(a, b)
 
 
-@mistake("1 / (2 max(a, b)) solves the steep direction in one step but leaves the flat one slow")
+@mistake("that rate solves the steep direction in one step but leaves the flat one slow: balance the two")
 def optimal_learning_rate__solves_steep_direction(a, b):
     return 1.0 / (2 * max(a, b))
 
@@ -536,14 +535,14 @@ def max_stable_learning_rate_cases(rng):
     return cases
 
 
-@mistake("the steepest direction limits the rate: 1 / max(a, b), not 1 / min(a, b)")
+@mistake("the steep direction (the larger coefficient) is the first to overshoot and diverge: it sets the limit")
 def max_stable_learning_rate__uses_min(a, b):
     if a <= 0 or b <= 0:
         raise ValueError("a and b must be positive")
     return 1.0 / min(a, b)
 
 
-@mistake("the gradient of b*y**2 is 2*b*y: the step factor 1 - 2*b*lr leaves (-1, 1) above lr = 1 / b")
+@mistake("the gradient of b*y**2 is 2*b*y, not b*y: redo the factor of y with it")
 def max_stable_learning_rate__forgets_factor_two(a, b):
     if a <= 0 or b <= 0:
         raise ValueError("a and b must be positive")
@@ -662,10 +661,11 @@ SPEC = AssignmentSpec(
                      mistakes=mistake.of("direction_reversals")),
         FunctionTest("contraction_factor", 2, contraction_factor_cases, diagnose=diagnose_single_number,
                      mistakes=mistake.of("contraction_factor")),
-        FunctionTest("optimal_learning_rate", 1, optimal_learning_rate_cases, diagnose=diagnose_single_number,
+        FunctionTest("optimal_learning_rate", 2, optimal_learning_rate_cases, diagnose=diagnose_single_number,
                      mistakes=mistake.of("optimal_learning_rate")),
         FunctionTest("max_stable_learning_rate", 2, max_stable_learning_rate_cases, diagnose=diagnose_single_number,
                      mistakes=mistake.of("max_stable_learning_rate")),
-        FunctionTest("plot_descent", 3, plot_descent_cases, judge=judge_plot_descent),
+        FunctionTest("plot_descent", 1, plot_descent_cases, judge=judge_plot_descent),
+        *QUESTIONS,
     ),
 )

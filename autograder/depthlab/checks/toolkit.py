@@ -1,5 +1,5 @@
-"""What the check modules share: value comparisons, fixtures, random problems and
-one judge for the drawings of plotting functions.
+"""What the check modules share: value comparisons, fixtures, random problems,
+one judge for the drawings of plotting functions and one for short questions.
 
 Everything here runs in the grading process on decoded values, never trusting
 more of what a student returned than its value.
@@ -12,9 +12,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from depthlab.judge.compare import precheck, returned_given_axes
+from depthlab.judge.compare import fmt, precheck, returned_given_axes
 from depthlab.judge.probe import DecodeError, decode
-from depthlab.judge.spec import Case, Fixture, Verdict
+from depthlab.judge.spec import Case, Fixture, FunctionTest, Question, Verdict
 
 
 # --------------------------------------------------------------------------- values
@@ -200,3 +200,69 @@ def judge_drawing(*checks: Callable) -> Callable:
                 return verdict
         return returned_given_axes(got.value) or Verdict(True)
     return judge
+
+
+# --------------------------------------------------------------------------- short questions
+
+def question(function: str, points: float, *, choices: tuple = (), tol: float = 0.0, teach: str,
+             mistakes: Any = ()) -> FunctionTest:
+    """The hidden test of a short question, declared in one call.
+
+    The student writes ``def <function>(): return <answer>``; the reference module
+    defines the same function (computed from the reference's functions where the
+    answer is a number the experiments produce).  ``choices`` makes it a multiple
+    choice (letters, any case, "(b)" or "b."), else the answer is a number within
+    ``tol`` of the reference's.  Each typical wrong answer is a catalogued mistake
+    (``@mistake(hint) def <function>__<what>(): return <wrong answer>``) whose hint
+    teaches; any other wrong answer reads ``teach``.  The message never states the
+    right answer.
+    """
+    spec = Question(tuple(c.lower() for c in choices), float(tol), teach)
+    return FunctionTest(function, points, lambda rng: [Case(label="")], judge=judge_answer,
+                        id=f"test_{function}", mistakes=mistakes, question=spec)
+
+
+def _answer(value: Any, q: Question) -> Any:
+    """A student's answer in the question's form (a letter, a float), or None when it has another form."""
+    if q.choices:
+        if not isinstance(value, str):
+            return None
+        letter = value.strip().strip("().").strip().lower()
+        return letter if letter in q.choices else None
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        return None
+    arr = as_array(value)
+    if arr is None or arr.shape != () or not np.isfinite(arr):
+        return None
+    return float(arr)
+
+
+def _agree(a: Any, b: Any, q: Question) -> bool:
+    if a is None or b is None:
+        return False
+    if q.choices:
+        return a == b
+    return abs(a - b) <= q.tol + 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def judge_answer(test: FunctionTest, case: Case, got, ref) -> Verdict:
+    """The judge of a short question: the answer, in the question's form, agrees with
+    the reference's; when it does not, the hint of the catalogued wrong answer it
+    equals, else the question's ``teach``."""
+    q = test.question
+    failed = precheck(got, ref)
+    if failed:
+        return failed
+    expected = _answer(ref.value, q)
+    if expected is None:      # the reference itself must answer in the form it asks for
+        raise ValueError(f"{test.function}: the reference answers {ref.value!r}, not in the question's form")
+    answer = _answer(got.value, q)
+    if answer is None:
+        return Verdict(False, f"the answer is {fmt(got.value)}, which is not in the form asked for", q.form)
+    if _agree(answer, expected, q):
+        return Verdict(True)
+    for mistake in test.mistakes:
+        wrong = test.mistakes.outcome(mistake, case)
+        if wrong.ok and _agree(answer, _answer(wrong.value, q), q) and not _agree(expected, _answer(wrong.value, q), q):
+            return Verdict(False, f"the answer {fmt(got.value)} is not right", mistake.hint_for(case))
+    return Verdict(False, f"the answer {fmt(got.value)} is not right", q.teach)

@@ -80,6 +80,35 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Question:
+    """What a short auto-graded question accepts (see :func:`depthlab.checks.toolkit.question`).
+
+    The student answers by writing a function of no arguments that returns the
+    answer (``def answer_zigzag_rate(): return 0.6``), so the answer crosses the
+    probe like any graded function's value and is judged here, never in the kernel.
+
+    choices: the letters a student may answer with, e.g. ``("a", "b", "c")``;
+        empty for a number.
+    tol: a number counts when it is within ``tol`` of the reference's (absolute;
+        what reading a plot or rounding allows).
+    teach: what a wrong answer reads when no catalogued wrong answer matches it:
+        a sentence that leads back to the experiment, never the answer itself.
+    """
+
+    choices: tuple = ()
+    tol: float = 0.0
+    teach: str = ""
+
+    @property
+    def form(self) -> str:
+        """How the answer is written, for people."""
+        if self.choices:
+            letters = ", ".join(f'"{c}"' for c in self.choices)
+            return f"return one of the letters {letters} as a string, e.g. return \"{self.choices[0]}\""
+        return "return a number, e.g. return 0.5"
+
+
+@dataclass(frozen=True)
 class FunctionTest:
     """The hidden test of one graded function.
 
@@ -105,6 +134,7 @@ class FunctionTest:
     id: str = ""
     timeout: Optional[float] = None
     mistakes: Any = ()
+    question: Optional[Question] = None   # set for a short question (an answer_* function of no arguments)
 
     @property
     def test_id(self) -> str:
@@ -132,6 +162,11 @@ class AssignmentSpec:
     @property
     def functions(self) -> list[str]:
         return [t.function for t in self.tests if t.function]
+
+    @property
+    def questions(self) -> list[str]:
+        """The graded functions that are short questions (``answer_*``)."""
+        return [t.function for t in self.tests if t.question is not None]
 
     @property
     def max_score(self) -> float:

@@ -20,5 +20,8 @@ def test_direction_reversals_public_examples(direction_reversals, np):
     assert n == 7, f'y flips sign every step: 8 steps along y reverse 7 times; got {n}'
     n = direction_reversals(zigzag, 0)
     assert n == 0, f'x shrinks steadily towards 0: no reversal; got {n}'
+    paused = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 2.0], [0.0, 1.0], [1.0, 0.0]])
+    n = direction_reversals(paused, 0)
+    assert n == 0, f'x goes 0, 1, 1, 0, 0, 1: the steps are +1, 0, -1, 0, +1; every turn has a pause, and a +, 0, - turn counts as none; got {n}'
     print('direction_reversals: public tests passed')
 

@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def answer_circular_steps():
+    return np.int64(1)

@@ -1,0 +1,168 @@
+"""No student material hands over a result the student is meant to derive (issue 14, part 1).
+
+For each assignment, :data:`HANDOVER` lists per graded function the forms its
+result takes when written out (in LaTeX, in prose or in code).  Every cell of
+the release notebook and of the otter student material (its notebook and its
+public tests) is scanned for them; so are the hints the hidden tests give on a
+wrong answer, since Gradescope shows those right after a submission.
+
+Text is compared after :func:`normalise` (lower case, no spaces, no ``*``,
+LaTeX spacing and bars folded, ``\\eta`` read as ``lr``), so ``1 / (a + b)``,
+``1/(a+b)`` and ``\\frac{1}{a + b}`` are caught by two patterns, not twenty.
+
+The lists are not allowed to pass vacuously: every listed function's patterns
+must find its formula in the instructor's source notebook (its solution cell),
+the scanner must flag the phrasings of the first edition, and an assignment may
+have an empty list only while it is named in :data:`AWAITING_EDITION`.
+"""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from depthlab.judge.prepare import known_assignments, load_spec
+from depthlab.paths import course_root, source_notebook
+
+ROOT = course_root()
+
+#: assignment -> graded function -> regexes over normalised text that spell out its result
+HANDOVER: dict[str, dict[str, list[str]]] = {
+    "ps1_gradient_ratios": {
+        "bowl_grad": [
+            r"\(2ax,2by\)", r"2ax(?![a-z])", r"\(2x,8y\)", r"-2a\(x,y\)",
+            r"2(\.0)?wnp\.array\(\[a,b\]",                 # the reference's own code
+        ],
+        "contraction_factor": [
+            r"1-2alr", r"1-2blr", r"1-8lr", r"1-2lr(?![a-z])",   # the factor of one step, any bowl
+            r"max\(\|1-2", r"max\(abs\(1-2", r"maximum\(np\.abs\(1(\.0)?-2",
+            r"\(\\?kappa-1\)/\(\\?kappa\+1\)", r"\\frac\{\\?kappa-1\}\{\\?kappa\+1\}",
+        ],
+        "optimal_learning_rate": [
+            r"1(\.0)?/\(a\+b\)", r"\\frac\{1\}\{a\+b\}", r"1/\(1\+\\?kappa\)", r"\\frac\{1\}\{1\+\\?kappa\}",
+            r"1/\(\d+(\.\d+)?\+\d+(\.\d+)?\)",           # worked with numbers: 1 / (1 + 4)
+        ],
+        "max_stable_learning_rate": [
+            r"1(\.0)?/max\(a,b\)", r"\\frac\{1\}\{max\(a,b\)\}", r"1/\\?kappa(?![a-z])", r"\\frac\{1\}\{\\?kappa\}",
+            r"1/max\(\d",                                  # worked with numbers: 1 / max(1, 4)
+        ],
+    },
+    # Filled by the second edition of each notebook (issue 14; the "edition" helper, see
+    # /work/helpers/notes/edition.md).  Remove an assignment from AWAITING_EDITION when you fill it.
+    "ps2_vanishing_gradients": {},
+    "ps3_cliffs_valleys": {},
+    "ps4_convexity": {},
+}
+
+#: assignments whose list is still to be written; nothing else may have an empty list
+AWAITING_EDITION = {"ps2_vanishing_gradients", "ps3_cliffs_valleys", "ps4_convexity"}
+
+#: phrasings of ps1's first edition that handed results over; the scan must flag each
+FIRST_EDITION_PS1 = [
+    r"$$\eta^* = \frac{1}{a + b}, \qquad",
+    r"when $0 < \eta < 1/\max(a, b)$. The steep direction sets the limit",
+    r"\rho(\eta) = \max\bigl(\,\lvert 1 - 2a\eta\rvert,\; \lvert 1 - 2b\eta\rvert\,\bigr)",
+    '"""The fixed learning rate that minimizes contraction_factor(a, b, lr): 1 / (a + b).',
+    "every start: 1 / max(a, b).  Raises ValueError unless a > 0 and b > 0.",
+    r"L(x, y) = a\,x^2 + b\,y^2, \qquad \nabla L(x, y) = \begin{pmatrix} 2a\,x \\ 2b\,y \end{pmatrix}",
+    "x_{k+1} = (1 - 2a\\eta)\\, x_k",
+    'f"a=1, b=4: the best fixed rate is 1 / (1 + 4) = 0.2; got {eta}"',
+    "a dashed line marks the optimal rate $1/(1+\\kappa)$ and a dotted line the stability limit $1/\\kappa$",
+    "which is $(\\kappa-1)/(\\kappa+1)$",
+]
+
+_FOLD = ((r"\lvert", "|"), (r"\rvert", "|"), (r"\vert", "|"), (r"\left", ""), (r"\right", ""),
+         (r"\bigl", ""), (r"\bigr", ""), (r"\big", ""), (r"\,", ""), (r"\;", ""), (r"\!", ""),
+         (r"\eta", "lr"), (r"\max", "max"), ("**", "^"), ("*", ""))
+
+
+def normalise(text: str) -> str:
+    text = text.lower()
+    for old, new in _FOLD:
+        text = text.replace(old, new)
+    return re.sub(r"\s+", "", text)
+
+
+def handed_over(assignment: str, text: str) -> list[str]:
+    """``function: pattern`` for every listed formula ``text`` spells out."""
+    flat = normalise(text)
+    return [f"{fn}: {p}" for fn, patterns in HANDOVER[assignment].items() for p in patterns
+            if re.search(p, flat)]
+
+
+def student_texts(assignment: str) -> dict[str, str]:
+    """Every text a student receives: release cells, otter student cells and public tests."""
+    texts = {}
+    for name, path in (("release", ROOT / "release" / assignment / f"{assignment}.ipynb"),
+                       ("otter student", ROOT / "assignments" / assignment / "student" / f"{assignment}.ipynb")):
+        assert path.exists(), f"{path} is missing: run `depthlab release {assignment}`"
+        for i, cell in enumerate(nbformat.read(path, 4).cells):
+            texts[f"{name} cell {i} ({cell.get('id')})"] = cell.source
+    for test in sorted((ROOT / "assignments" / assignment / "student" / "tests").glob("*.py")):
+        texts[f"otter public test {test.name}"] = test.read_text(encoding="utf-8")
+    return texts
+
+
+LISTED = [a for a in HANDOVER if HANDOVER[a]]
+
+
+def test_every_assignment_has_a_list_or_is_awaiting_one():
+    assert set(HANDOVER) == set(known_assignments())
+    assert HANDOVER["ps1_gradient_ratios"], "ps1's list must not be empty"
+    empty = {a for a, listed in HANDOVER.items() if not listed}
+    assert empty <= AWAITING_EDITION, f"empty lists not declared as awaiting their edition: {empty - AWAITING_EDITION}"
+    filled = AWAITING_EDITION - empty
+    assert not filled, f"{filled} now have lists: remove them from AWAITING_EDITION"
+    for a in LISTED:
+        functions = set(load_spec(a).functions)
+        assert set(HANDOVER[a]) <= functions, f"{a}: not graded functions {set(HANDOVER[a]) - functions}"
+        assert all(HANDOVER[a].values()), f"{a}: a function listed with no pattern"
+
+
+@pytest.mark.parametrize("assignment", LISTED)
+def test_each_listed_formula_is_found_where_it_is_written(assignment):
+    """The patterns see the formula as the instructor wrote it (in the source's solution cell),
+    so a list of patterns that can never match would fail here, not pass silently."""
+    cells = {(c.metadata.get("nbgrader") or {}).get("grade_id"): c.source
+             for c in nbformat.read(source_notebook(assignment, ROOT), 4).cells}
+    for function in HANDOVER[assignment]:
+        found = [h for h in handed_over(assignment, cells[f"solution_{function}"]) if h.startswith(function + ":")]
+        assert found, f"no pattern of {function} finds its formula in its solution cell"
+
+
+def test_the_scan_flags_the_first_edition():
+    missed = [text for text in FIRST_EDITION_PS1 if not handed_over("ps1_gradient_ratios", text)]
+    assert not missed, f"phrasings the scan lets through: {missed}"
+
+
+@pytest.mark.parametrize("assignment", LISTED)
+def test_student_material_hands_over_no_formula(assignment):
+    found = {where: hits for where, text in student_texts(assignment).items()
+             if (hits := handed_over(assignment, text))}
+    assert not found, "student material states a result the student is to derive:\n" + "\n".join(
+        f"  {where}: {hits}" for where, hits in found.items())
+
+
+@pytest.mark.parametrize("assignment", LISTED)
+def test_hints_on_wrong_answers_hand_over_no_formula(assignment):
+    """A mistake's hint may not spell out the result of its own function; a question's
+    hints and lesson may spell out none."""
+    found = []
+    for test in load_spec(assignment).tests:
+        own = {test.function: HANDOVER[assignment].get(test.function, [])} if test.question is None \
+            else HANDOVER[assignment]
+        texts = [test.hint] + ([test.question.teach] if test.question else [])
+        texts += [m.hint for m in test.mistakes if isinstance(m.hint, str)]
+        for text in texts:
+            flat = normalise(text)
+            found += [f"{test.function}: {text!r} ({p})" for ps in own.values() for p in ps
+                      if re.search(p, flat)]
+    assert not found, "hints that hand over a formula:\n  " + "\n  ".join(found)
+
+
+def test_scan_reads_a_real_release():
+    """The scanned texts are the notebook's cells, not an empty list."""
+    texts = student_texts("ps1_gradient_ratios")
+    assert sum(where.startswith("release cell") for where in texts) > 30
+    assert any("direction_reversals" in text for text in texts.values())
