@@ -50,12 +50,13 @@ def _autograde(root: Path, *args, **env) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)   # two class gradings through real kernels; minutes at a load average of 15
 def test_regrading_after_a_check_changes_reports_who_changed_by_how_much_and_why(tmp_path):
-    """Grade a class of 4; reweight test_backprop_chain (3 -> 5 points) in a copy of
+    """Grade a class of 3; reweight test_backprop_chain (3 -> 5 points) in a copy of
     the checks; regrade: every student earning points on it is listed with +2/3 of
     the share they earned, the test named, in the output, the store and the report."""
     root = _course(tmp_path)
-    roster = classgen.generate_class(A, 4, root, seed=5)
+    roster = classgen.generate_class(A, 3, root, seed=5)
     _autograde(root)
     before = {r.student: r for r in ResultStore(A, root).results()}
     fixed = tmp_path / "fixed"
@@ -86,6 +87,7 @@ def test_regrading_after_a_check_changes_reports_who_changed_by_how_much_and_why
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_one_late_student_is_graded_alone_and_linked_from_the_report(tmp_path):
     """``--student`` grades that student only (everyone else's stored result is kept
     byte for byte); ``feedback --student`` writes that page only; the report links
