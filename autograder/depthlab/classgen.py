@@ -31,6 +31,7 @@ from typing import Iterable, Optional
 import nbformat
 import numpy as np
 
+from .classcopy import PLANTED, disguise
 from .judge.notebook import grade_id
 from .judge.prepare import load_spec
 from .paths import course_root, source_notebook
@@ -222,6 +223,7 @@ class Student:
     answers: tuple = ()
     written: bool = False
     hostile: str = ""
+    copies: str = ""      # the student whose notebook this one copies, disguised (classcopy.py)
 
     def answer(self, function: str) -> Answer:
         return next(a for a in self.answers if a.function == function)
@@ -247,7 +249,7 @@ class ClassRoster:
 
 def make_class(assignment: str, n: int, *, seed: int = 0, anchors: bool = True,
                hostile: Iterable[str] = (), root: Optional[Path] = None,
-               prefix: str = "student") -> ClassRoster:
+               prefix: str = "student", planted: bool = False) -> ClassRoster:
     """Decide, seeded, what each of ``n`` students writes (no files yet).
 
     Each student has a skill in (0, 1); per function they write a correct answer
@@ -256,7 +258,8 @@ def make_class(assignment: str, n: int, *, seed: int = 0, anchors: bool = True,
     or nothing.  ``anchors``: student 1 writes the reference everywhere and
     student 2 nothing.  ``hostile`` kinds replace the students right after the
     anchors (early in the class, so a hanging notebook is graded while the
-    other workers go on, not at the end).
+    other workers go on, not at the end).  ``planted``: the last student copies the
+    one before (:func:`plant_copy`).
     """
     hostile = list(hostile)
     unknown = set(hostile) - set(HOSTILE)
@@ -267,7 +270,8 @@ def make_class(assignment: str, n: int, *, seed: int = 0, anchors: bool = True,
     rng = np.random.default_rng(seed)
     functions = load_spec(assignment).functions
     mutants = variant_sources(assignment, "mutants")
-    alternatives = variant_sources(assignment, "alternatives")
+    planted_code = variant_sources(assignment, "alternatives")
+    alternatives = {f: [v for v in vs if v[0] != PLANTED] for f, vs in planted_code.items()}
     width = max(3, len(str(n)))
     students = []
     for i in range(n):
@@ -293,7 +297,25 @@ def make_class(assignment: str, n: int, *, seed: int = 0, anchors: bool = True,
     for k, kind in enumerate(hostile):
         index = first + k
         students[index] = Student(students[index].id, students[index].answers, students[index].written, kind)
+    if planted:
+        plant_copy(students, planted_code)
     return ClassRoster(assignment, seed, tuple(students))
+
+
+def plant_copy(students: list, alternatives: dict) -> None:
+    """The planted pair, in place: the second-last student writes the hand-written
+    "own style" solutions (``tests/alternatives/<a>/<fn>__own_style_planted.py``,
+    correct but written by no one else) where there are some, and the last student
+    hands in that notebook with its variables renamed and reformatted."""
+    if len(students) < 2:
+        raise ValueError("a planted pair needs a class of at least 2")
+    own = {f for f, vs in alternatives.items() if any(v[0] == PLANTED for v in vs)}
+    if not own:
+        raise ValueError("no tests/alternatives/<a>/<function>__own_style_planted.py to plant a copied pair on")
+    original = students[-2]
+    answers = tuple(Answer(a.function, "alternative", PLANTED) if a.function in own else a for a in original.answers)
+    students[-2] = Student(original.id, answers, original.written)
+    students[-1] = Student(students[-1].id, answers, original.written, copies=original.id)
 
 
 def student_notebook(assignment: str, student: Student, *, root: Optional[Path] = None,
@@ -312,11 +334,15 @@ def student_notebook(assignment: str, student: Student, *, root: Optional[Path] 
     nb = fill_release(assignment, sources, release=release)
     if student.written:
         for k, gid in enumerate(written_ids(nb)):
-            text = WRITTEN_ANSWERS[(int(hashlib.sha256(f"{student.id}/{gid}".encode()).hexdigest(), 16) + k)
-                                   % len(WRITTEN_ANSWERS)]
+            key = f"{student.copies or student.id}/{gid}"     # a copier copies the written answers too
+            text = WRITTEN_ANSWERS[(int(hashlib.sha256(key.encode()).hexdigest(), 16) + k) % len(WRITTEN_ANSWERS)]
             _set_cell(nb, gid, text)
     if student.hostile:
         _make_hostile(nb, student, assignment)
+    if student.copies:
+        for cell in nb.cells:
+            if (grade_id(cell) or "").startswith(SOLUTION_PREFIX):
+                cell.source = disguise(cell.source)
     return nb
 
 
@@ -392,9 +418,9 @@ def write_class(roster: ClassRoster, dest: Path, *, layout: str = "nbgrader",
 
 
 def generate_class(assignment: str, n: int, dest: Path, *, layout: str = "nbgrader", seed: int = 0,
-                   hostile: Iterable[str] = (), root: Optional[Path] = None) -> ClassRoster:
+                   hostile: Iterable[str] = (), root: Optional[Path] = None, planted: bool = False) -> ClassRoster:
     """:func:`make_class` then :func:`write_class`."""
-    roster = make_class(assignment, n, seed=seed, hostile=hostile, root=root)
+    roster = make_class(assignment, n, seed=seed, hostile=hostile, root=root, planted=planted)
     return write_class(roster, dest, layout=layout, root=root)
 
 

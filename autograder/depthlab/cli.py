@@ -32,6 +32,13 @@ def _isolation_option(f):
              "this machine gives, refusing when none is safe). `depthlab doctor` says which you get.")(f)
 
 
+def _student_option(what: str):
+    """``--student ID`` (repeatable): only those students, everyone else's results kept as
+    they are.  Shared by ``autograde``, ``feedback`` (and any per-student command, e.g. ``export``)."""
+    return click.option("--student", "students", multiple=True, metavar="ID",
+                        help=f"Only this student ({what}); repeat for several. Default: the whole class.")
+
+
 def _isolation_level(config: GradingConfig) -> str:
     """The level grading will use, or a clear refusal (exit status 1) when none is safe."""
     from .judge.sandbox import IsolationUnavailable, isolation_mode
@@ -125,8 +132,9 @@ def validate(assignments, engine):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--wait", is_flag=True, help="If another autograde of this course is running, wait for it to finish "
                                            "(default: refuse, exit status 75).")
+@_student_option("grade a late submission without regrading the class")
 @_isolation_option
-def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, isolation):
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, students, isolation):
     """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
 
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
@@ -139,7 +147,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, is
     _isolation_level(config)
     try:
         summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet,
-                      wait=wait, config=config)
+                      wait=wait, config=config, students=students or None)
     except BatchInterrupted as exc:
         s = exc.summary
         click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
@@ -154,18 +162,22 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, is
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc))
     _, table = report(assignment)
-    click.echo(table)
+    click.echo(table)     # with the scores this regrade changed, when it changed some
     click.echo(f"{len(summary.graded)} graded, {len(summary.skipped)} kept from earlier runs, "
-               f"{summary.seconds:.1f} s; wrote {summary.csv_path}")
+               f"{len(summary.changes)} scores changed, {summary.seconds:.1f} s; wrote {summary.csv_path}")
 
 
 @main.command()
 @_assignment_arg
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the pages (default feedback/).")
-def feedback(assignment, out):
+@_student_option("its page only")
+def feedback(assignment, out, students):
     """One HTML feedback page per graded student (no hidden tests, no reference code)."""
     from .feedback import feedback as write
-    paths = write(assignment, out=out)
+    try:
+        paths = write(assignment, out=out, students=students or None)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
     click.echo(f"wrote {len(paths)} feedback pages" + (f" under {paths[0].parents[2]}" if paths else ""))
 
 

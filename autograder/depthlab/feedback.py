@@ -5,7 +5,9 @@ feedback (``feedback/<student>/<a>/<a>.html``, so ``nbgrader release_feedback``
 can hand it out): the score, each test passed or failed with its message (and
 the other failing cases, by their labels), notes about the submission, and the
 student's written answers with the TA's grade and comment once the gradebook
-has them.
+has them.  Beside a failing test's message is the student's own code of that
+function (their solution cell), so a TA following the report's link reads
+both.
 
 Built only from the stored results and the student's own notebook: it never
 contains a test cell, hidden-test code or reference code.  Everything the
@@ -23,6 +25,7 @@ from .judge.notebook import SubmissionError, grade_id, read_notebook
 from .classgrade.store import load_results, write_atomic
 from .judge.results import NotebookResult
 from .paths import course_root
+from .studentcode import solution_code
 
 MAX_CASES_LISTED = 5
 STUB = "YOUR ANSWER HERE"
@@ -76,26 +79,35 @@ def _manual_grades(assignment: str, student: str, root: Path) -> dict:
         return {}
 
 
-def render(result: NotebookResult, written: Iterable[WrittenAnswer] = ()) -> str:
-    """The feedback page of one student (``templates/feedback.html``: autoescaped, self-contained)."""
+def render(result: NotebookResult, written: Iterable[WrittenAnswer] = (), code: Optional[dict] = None) -> str:
+    """The feedback page of one student (``templates/feedback.html``: autoescaped, self-contained).
+
+    code: ``{function: the student's own solution cell}``; a failing test shows its
+    function's code beside the message (the student's code only, never the reference)."""
     written = list(written)
     graded = [w.score for w in written if w.score is not None]
     tally = {"total": sum(w.points or 0 for w in written),
              "so_far": sum(graded) if graded else None,
              "waiting": sum(1 for w in written if w.score is None and w.answer)}
     return templates.render("feedback.html", r=result, who=result.student or Path(result.notebook).stem,
-                            written=written, tally=tally, max_cases=MAX_CASES_LISTED,
+                            written=written, tally=tally, max_cases=MAX_CASES_LISTED, code=code or {},
                             notes=[f.detail for f in result.integrity] + [e.detail for e in result.events])
 
 
 def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None,
              students: Optional[Iterable[str]] = None) -> list[Path]:
-    """Write one feedback page per stored result; return the paths written."""
+    """Write one feedback page per stored result (only ``students``' when given: an id
+    without a stored result raises ``ValueError``); return the paths written."""
     root = Path(root or course_root())
     out = Path(out) if out else root / "feedback"
     wanted = set(students) if students else None
+    results = load_results(assignment, root)
+    unknown = sorted((wanted or set()) - {r.student for r in results})
+    if unknown:
+        raise ValueError(f"no graded result of {', '.join(unknown)} for {assignment}: "
+                         f"run `depthlab autograde {assignment} --student ID` first")
     written = []
-    for result in load_results(assignment, root):
+    for result in results:
         student = result.student
         if not student or (wanted is not None and student not in wanted):
             continue
@@ -105,6 +117,6 @@ def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path
                                  manual.get(w.grade_id, (None, ""))[0], manual.get(w.grade_id, (None, ""))[1] or "")
                    for w in written_answers(notebook)]
         path = out / student / assignment / f"{assignment}.html"
-        write_atomic(path, render(result, answers).encode("utf-8"))
+        write_atomic(path, render(result, answers, solution_code(notebook)).encode("utf-8"))
         written.append(path)
     return written

@@ -238,15 +238,17 @@ def isolation_line(results) -> str:
     return text
 
 
-def render_html(summary: ClassSummary) -> str:
-    """The report page (``templates/report.html``, autoescaped)."""
+def render_html(summary: ClassSummary, **extra) -> str:
+    """The report page (``templates/report.html``, autoescaped); ``extra``: the later
+    sections' context (:func:`later_sections`), empty when not computed."""
+    extra = {"links": {}, "changes": [], "changes_when": "", "similar": None, **extra}
     troubled = ([(s, "not graded", why) for s, why in summary.ungraded]
                 + [(s, "time/kernel", ev) for s, ev in summary.troubled])
     written = [(w.grade_id, str(len(w.students)), ", ".join(w.students)) for w in summary.written]
     return templates.render("report.html", s=summary, stats=summary.score_stats(),
                             isolation=isolation_line(summary.results),
                             hist=score_histogram(summary), bars=failure_chart(summary),
-                            troubled=troubled, written=written, hint=formgrader_hint(summary))
+                            troubled=troubled, written=written, hint=formgrader_hint(summary), **extra)
 
 
 def formgrader_hint(summary: ClassSummary) -> str:
@@ -302,10 +304,37 @@ def _squeeze(message: str, width: int, label: int = 44) -> str:
     return clip(head + ")" + sep[1:] + rest if sep else text, width)
 
 
-def report(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None) -> tuple[Path, str]:
-    """Write the HTML report (default ``reports/<a>/report.html``); return its path and the text table."""
+def later_sections(summary: ClassSummary, root: Path, page: Path, feedback_dir: Path) -> tuple[dict, list]:
+    """The context and the terminal lines of the sections after the class summary:
+    links to each student's feedback page, the last regrade's score changes
+    (:mod:`.classgrade.regrade`) and the similar submissions (:mod:`.similarity`)."""
+    import os
+    from .classgrade.regrade import change_lines, load_changes
+    from .similarity import similar_lines, similar_pairs
+    a = summary.assignment
+    links = {}
+    for r in summary.results:
+        target = feedback_dir / str(r.student) / a / f"{a}.html"
+        if r.student and target.exists():
+            links[r.student] = Path(os.path.relpath(target, page.parent)).as_posix()
+    when, changes = load_changes(a, root)
+    students = [r.student for r in summary.graded if r.student]
+    try:
+        similar = similar_pairs(a, students, root)
+    except FileNotFoundError:     # no source notebook to take the release's code from
+        similar = None
+    return ({"links": links, "changes": changes, "changes_when": when, "similar": similar},
+            change_lines(changes) + similar_lines(similar or []))
+
+
+def report(assignment: str, *, root: Optional[Path] = None, out: Optional[Path] = None,
+           feedback_dir: Optional[Path] = None) -> tuple[Path, str]:
+    """Write the HTML report (default ``reports/<a>/report.html``); return its path and the text table.
+
+    feedback_dir: where the feedback pages the report links to are (default ``feedback/``)."""
     root = Path(root or course_root())
     summary = summarize(assignment, load_results(assignment, root), root=root)
     path = Path(out) if out else root / "reports" / assignment / "report.html"
-    write_atomic(path, render_html(summary).encode("utf-8"))
-    return path, render_text(summary)
+    extra, lines = later_sections(summary, root, path, Path(feedback_dir or root / "feedback"))
+    write_atomic(path, render_html(summary, **extra).encode("utf-8"))
+    return path, "\n".join([render_text(summary), *lines])

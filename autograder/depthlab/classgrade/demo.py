@@ -65,10 +65,12 @@ def demo(*, root: Optional[Path] = None, out: Optional[Path] = None, students: i
         shutil.rmtree(course / "source" / a, ignore_errors=True)
         shutil.copytree(root / "source" / a, course / "source" / a)
         hostile = DEMO_HOSTILE if students >= 2 + len(DEMO_HOSTILE) else ()
-        generate_class(a, students, course, seed=seed, hostile=hostile, root=course)
+        # a planted pair (the last student copies the one before, disguised): the report's similar submissions
+        generate_class(a, students, course, seed=seed, hostile=hostile, root=course,
+                       planted=students >= 4 + len(hostile))
         summaries[a] = autograde(a, None, root=course, jobs=jobs, csv_path=out / a / "grades.csv", stream=stream)
         feedback(a, root=course, out=out / a / "feedback")
-        reports[a] = report(a, root=course, out=out / a / "report.html")
+        reports[a] = report(a, root=course, out=out / a / "report.html", feedback_dir=out / a / "feedback")
         echo(reports[a][1])
         echo(f"  -> {reports[a][0]}\n")
     table = _scores_table(summaries)

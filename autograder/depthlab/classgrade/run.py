@@ -26,9 +26,9 @@ import datetime as _dt
 import hashlib
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..config import GradingConfig, load_course
 from ..courselock import CourseLock
@@ -43,6 +43,7 @@ from .export import write_grades_csv
 from .gradebook import apply_terms, ensure_gradebook, gradebook_students
 from .identities import load_identities
 from .progress import Progress
+from .regrade import save_changes, score_changes
 from .store import STORE_VERSION, ResultStore, file_sha, grading_fingerprint
 from .worker import ungraded
 
@@ -60,13 +61,15 @@ class BatchSummary:
     csv_path: Optional[Path]
     seconds: float
     interrupted: bool = False
+    changes: list = field(default_factory=list)   # regrade.ScoreChange: whose score this run changed
 
 
 def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "nbgrader", jobs: int = 0,
               root: Optional[Path] = None, config: Optional[GradingConfig] = None,
               csv_path: Optional[Path] = None, force: bool = False, prestart: int = 1,
               progress: bool = True, stream=None,
-              on_result: Optional[Callable[[NotebookResult], None]] = None, wait: bool = False) -> BatchSummary:
+              on_result: Optional[Callable[[NotebookResult], None]] = None, wait: bool = False,
+              students: Optional[Iterable[str]] = None) -> BatchSummary:
     """Grade every submission of ``assignment`` found in ``source``; see the module docstring.
 
     jobs: worker processes (0: one per core). prestart: kernels each worker keeps
@@ -75,6 +78,8 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
     csv_path: where grades.csv goes (default ``reports/<a>/grades.csv``).
     wait: when another autograde of the course runs, wait for it (saying so once
     on ``stream``) instead of raising :class:`~depthlab.courselock.CourseBusy`.
+    students: grade only these (a late submission), keeping everyone else's stored
+    result; an id with no submission raises ``ValueError``.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -83,11 +88,11 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
     # one run per course: the store, grades.csv and the gradebook have one writer
     with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
         return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
-                          stream, on_result)
+                          stream, on_result, students)
 
 
 def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress, stream,
-               on_result) -> BatchSummary:
+               on_result, students=None) -> BatchSummary:
     spec = load_spec(assignment, root)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
@@ -104,8 +109,10 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     found = collect(assignment, source, root=root, terms=terms)
     for line in found.problems:
         stream.write(f"warning: {line}\n")
+    keep = {s.student for s in found.submissions}
+    chosen = only_students(found.submissions, students)
     if engine == "nbgrader":
-        for sub in found.submissions:
+        for sub in chosen:
             if sub.path is not None:
                 normalise_for_nbgrader(sub.path)
     if engine == "nbgrader":
@@ -117,7 +124,7 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
 
     todo, skipped, rejected = [], [], []
-    for sub in found.submissions:
+    for sub in chosen:
         sha = file_sha(sub.path, sub.rejected) + _lateness(sub, terms)
         entry = None if force else store.load(sub.student)
         fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
@@ -137,6 +144,7 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
                 "sha256": sha, "fingerprint": fingerprint,
                 "graded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "record": record}
 
+    before = {sub.student: store.load(sub.student) for sub, _ in todo + rejected}   # for the regrade's changes
     graded: list[str] = []
     for sub, sha in rejected:
         result = ungraded(assignment, engine, sub, sub.rejected, root)
@@ -168,12 +176,14 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
         interrupted = True
     finally:
         bar.close()
-    keep = {s.student for s in found.submissions}
     results = [r for r in store.results() if r.student in keep or r.student is None]
+    changes = score_changes(before, {s: store.load(s) for s in graded})
+    if any(before.values()):
+        save_changes(assignment, root, changes, sum(1 for s in graded if before.get(s)))
     csv_path = Path(csv_path) if csv_path else root / "reports" / assignment / "grades.csv"
     write_grades_csv(results, spec, csv_path)
     summary = BatchSummary(assignment, results, graded, skipped, found.problems, csv_path,
-                           round(time.monotonic() - started, 2), interrupted)
+                           round(time.monotonic() - started, 2), interrupted, changes)
     if interrupted:
         raise BatchInterrupted(summary)
     return summary
@@ -187,6 +197,19 @@ def _lateness(sub, terms) -> str:
     if not text and terms.due is None:
         return ""
     return "+" + hashlib.sha256(f"{text}|{terms.due}|{terms.extension_hours(sub.student)}".encode()).hexdigest()[:16]
+
+
+def only_students(submissions: list, students: Optional[Iterable[str]]) -> list:
+    """The submissions of ``students`` (all when None), refusing an id with no submission."""
+    if students is None:
+        return list(submissions)
+    wanted = list(dict.fromkeys(students))
+    found = {s.student for s in submissions}
+    missing = [s for s in wanted if s not in found]
+    if missing:
+        raise ValueError(f"no submission of {', '.join(missing)} found"
+                         f" ({len(found)} students have one, e.g. {', '.join(sorted(found)[:3]) or 'none'})")
+    return [s for s in submissions if s.student in set(wanted)]
 
 
 class BatchInterrupted(KeyboardInterrupt):
