@@ -531,7 +531,8 @@ def chain_jacobian_cases(rng):
     ]
 
 
-@mistake("the product runs J_m @ ... @ J_1: each new layer's Jacobian multiplies from the left")
+@mistake("the product is in the wrong order: a change of h_0 meets J_1 first; write down the shapes "
+         "of J_1, ..., J_m and see on which side each new layer's Jacobian must go")
 def chain_jacobian__reversed_order(Ws, x):
     """Multiplies each new Jacobian on the right: J_1 @ J_2 @ ... @ J_m."""
     h = np.asarray(x, dtype=float)
@@ -690,8 +691,8 @@ SPEC = AssignmentSpec(
         FunctionTest("layer_jacobian", 2, layer_jacobian_cases, mistakes=mistake.of("layer_jacobian")),
         FunctionTest("chain_jacobian", 3, chain_jacobian_cases, diagnose=diagnose_chain_jacobian,
                      mistakes=mistake.of("chain_jacobian"),
-                     hint="J_t = layer_jacobian(W_t, h_{t-1}) has shape (n_t, n_{t-1}), so only the product "
-                          "J_m @ ... @ J_1 fits together, with shape (n_m, n_0)"),
+                     hint="J_t = layer_jacobian(W_t, h_{t-1}) has shape (n_t, n_{t-1}): only one order of the "
+                          "product of J_1, ..., J_m fits together, with shape (n_m, n_0)"),
         FunctionTest("spectral_radius", 1, spectral_radius_cases, mistakes=mistake.of("spectral_radius")),
         FunctionTest("jacobian_power_norms", 2, jacobian_power_norms_cases, diagnose=diagnose_jacobian_power_norms,
                      mistakes=mistake.of("jacobian_power_norms")),

@@ -112,7 +112,7 @@ def clip_by_norm_cases(rng):
 
 
 @mistake("np.clip limits each component separately, which turns the vector; scale the whole "
-         "vector by max_norm / norm(g) so that its direction stays")
+         "vector by one number so that its direction stays")
 def clip_by_norm__clips_each_component(g, max_norm):
     if max_norm <= 0:
         raise ValueError("max_norm must be positive")
@@ -120,7 +120,7 @@ def clip_by_norm__clips_each_component(g, max_norm):
 
 
 @mistake("g is already no longer than max_norm and must come back unchanged: "
-         "only longer vectors are scaled down (the factor is min(1, max_norm / norm(g)))")
+         "only longer vectors are scaled down (for the others the factor is 1)")
 def clip_by_norm__always_rescales(g, max_norm):
     if max_norm <= 0:
         raise ValueError("max_norm must be positive")
@@ -131,7 +131,7 @@ def clip_by_norm__always_rescales(g, max_norm):
     return g * (max_norm / norm)
 
 
-@mistake("g is longer than max_norm: scale it by max_norm / norm(g)")
+@mistake("g is longer than max_norm: shorten it to length max_norm, keeping its direction")
 def clip_by_norm__never_clips(g, max_norm):
     if max_norm <= 0:
         raise ValueError("max_norm must be positive")
@@ -416,13 +416,13 @@ def diagnose_numerical_hessian(case, got, expected):
             return "the mixed derivatives (off the diagonal) are missing"
         for factor in (2.0, 0.5, 4.0, 0.25):
             if np.allclose(arr[off], factor * expected[off], rtol=1e-4, atol=1e-6):
-                return (f"the mixed derivatives are {factor:g} times too large: the four-point formula "
-                        "(f(++) - f(+-) - f(-+) + f(--)) divides by 4 * eps**2")
+                return (f"the mixed derivatives are {factor:g} times too large: check the denominator of your "
+                        "four-point formula on f(w) = w_0 * w_1, whose H_01 is 1")
     if not diag_ok:
         for factor in (4.0, 0.25, 2.0, 0.5):
             if np.allclose(np.diag(arr), factor * np.diag(expected), rtol=1e-4, atol=1e-6):
-                return (f"the diagonal is {factor:g} times too large: (f(w + eps e_i) - 2 f(w) + "
-                        "f(w - eps e_i)) is divided by eps**2")
+                return (f"the diagonal is {factor:g} times too large: check the denominator of your diagonal "
+                        "formula on f(w) = w_0**2, whose H_00 is 2")
     return None
 
 
@@ -453,13 +453,13 @@ def newton_step_cases(rng):
     return cases
 
 
-@mistake("the Newton step is subtracted: w - solve(H, grad)")
+@mistake("the step goes the wrong way: check the sign when you set the model's gradient to zero")
 def newton_step__adds_step(grad_fn, hess_fn, w):
     w = np.asarray(w, dtype=float)
     return w + np.linalg.solve(hess_fn(w), grad_fn(w))
 
 
-@mistake("return the new point w - solve(H, grad), not only the step")
+@mistake("return the new point w + s, not only the step s")
 def newton_step__returns_step(grad_fn, hess_fn, w):
     w = np.asarray(w, dtype=float)
     return np.linalg.solve(hess_fn(w), grad_fn(w))
@@ -471,7 +471,8 @@ def newton_step__gradient_step(grad_fn, hess_fn, w):
     return w - grad_fn(w)
 
 
-@mistake("multiply by the inverse of H (np.linalg.solve(H, grad)), not by H itself")
+@mistake("the step solves a linear system whose matrix is H (np.linalg.solve); multiplying the "
+         "gradient by H is something else")
 def newton_step__multiplies_by_hessian(grad_fn, hess_fn, w):
     w = np.asarray(w, dtype=float)
     return w - hess_fn(w) @ grad_fn(w)
@@ -511,14 +512,15 @@ def directional_curvature__not_normalised(H, d):
     return float(d @ H @ d)
 
 
-@mistake("divide by d @ d, the squared length of d, not by its length")
+@mistake("the curvature must not depend on the length of d: d and 2 d must give the same number")
 def directional_curvature__divides_by_length(H, d):
     H = np.asarray(H, dtype=float)
     d = np.asarray(d, dtype=float)
     return float(d @ H @ d / np.linalg.norm(d))
 
 
-@mistake("norm(H @ d) / norm(d) ignores the sign and mixes in other directions: use d @ H @ d / (d @ d)")
+@mistake("norm(H @ d) / norm(d) ignores the sign and mixes in other directions: differentiate "
+         "t -> L(w + t d / |d|) twice instead")
 def directional_curvature__norm_of_Hd(H, d):
     H = np.asarray(H, dtype=float)
     d = np.asarray(d, dtype=float)

@@ -368,7 +368,8 @@ def quadratic_minimizer__forgets_factor_two(A, b):
     return -np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
 
 
-@mistake("the sign is flipped: the gradient 2*A @ w + b is zero at w = -solve(2*A, b)")
+@mistake("the sign is flipped: the gradient is not zero at your point; check the sign of b when you "
+         "move it to the other side of the linear system")
 def quadratic_minimizer__sign_flipped(A, b):
     return np.linalg.solve(2 * np.asarray(A, dtype=float), np.asarray(b, dtype=float))
 
