@@ -120,8 +120,11 @@ def validate(assignments, engine):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--wait", is_flag=True, help="If another autograde of this course is running, wait for it to finish "
                                            "(default: refuse, exit status 75).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or `local` "
+                   "(a LocalCluster of --jobs workers). Needs `pip install depthlab[cluster]`.")
 @_isolation_option
-def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, isolation):
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, scheduler, isolation):
     """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
 
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
@@ -134,7 +137,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, is
     _isolation_level(config)
     try:
         summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet,
-                      wait=wait, config=config)
+                      wait=wait, config=config, scheduler=scheduler)
     except BatchInterrupted as exc:
         s = exc.summary
         click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
@@ -146,7 +149,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, is
     except CourseBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as exc:
         raise click.ClickException(str(exc))
     _, table = report(assignment)
     click.echo(table)
