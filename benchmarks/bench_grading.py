@@ -24,7 +24,9 @@ notebooks by default, ``--students 20`` when in a hurry):
 2. the class time: ``depthlab autograde`` of every assignment of the whole
    class, one command per assignment, as a course would run it (``--class-repeat``
    times);
-3. with ``--breakdown``, where the time goes: nbclient alone, no pre-started
+3. with ``--dask``, ``depthlab autograde --scheduler local`` (``--jobs`` Dask
+   workers on this machine) beside ``--jobs`` local workers;
+4. with ``--breakdown``, where the time goes: nbclient alone, no pre-started
    kernels, the direct engine, no namespace isolation, kernel start-up.
 
 Each variant is a fresh command (imports included); medians and minima of
@@ -107,7 +109,9 @@ from depthlab.batch import autograde
 from depthlab.config import GradingConfig
 if __name__ == "__main__":
     a, root, engine, jobs, prestart = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-    s = autograde(a, root=Path(root), engine=engine, jobs=jobs, prestart=prestart, force=True, progress=False)
+    scheduler = sys.argv[6] if len(sys.argv) > 6 else None
+    s = autograde(a, root=Path(root), engine=engine, jobs=jobs, prestart=prestart, force=True, progress=False,
+                  scheduler=scheduler)
     print(json.dumps({"seconds": [r.seconds for r in s.results if r.seconds],
                       "scores": {r.student: r.score for r in s.results}, "n": len(s.graded)}))
 """
@@ -278,6 +282,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each comparison variant (median and min)")
     ap.add_argument("--class-repeat", type=int, default=1, help="runs of the whole-class time")
+    ap.add_argument("--dask", action="store_true", help="also `depthlab autograde --scheduler local`: --jobs Dask "
+                    "workers on this machine, against --jobs local workers")
     ap.add_argument("--breakdown", action="store_true", help="also where the time goes (nbclient, no pre-started "
                     "kernels, direct engine, no isolation)")
     ap.add_argument("--sequential", action="store_true", help="with --breakdown: also nbclient sequentially (slow)")
@@ -309,6 +315,10 @@ def main() -> None:
                     lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1),
                 "floor (one warm process, exec, no kernel)": lambda: _floor(py, work, a, ours, paths),
             }
+            if args.dask:
+                variants[DASK.format(jobs=args.jobs)] = \
+                    lambda: timed([py, str(work / "depthlab_run.py"), a, str(ours), "nbgrader", str(args.jobs), "1",
+                                   "local"], work)[0]
             if args.breakdown:
                 variants.update(_breakdown(py, work, a, ours, paths, args))
             times = runs(variants, args.repeat, loads)
@@ -336,6 +346,7 @@ def main() -> None:
 
 LAST: dict = {}
 FLOOR_TOTALS: dict = {}
+DASK = "depthlab autograde --scheduler local ({jobs} Dask workers)"
 
 
 def _ours(py: str, work: Path, a: str, root: Path, engine: str, jobs: int, prestart: int,
@@ -380,6 +391,10 @@ def _summary(totals: dict, n: int, args, loads: list, agree: bool) -> None:
           "(target <= 1.3)")
     print(f"  depthlab per notebook / floor with the judge in-process = {cost / judged:.2f}x "
           f"[{cost_low / judged:.2f}x]")
+    dask = DASK.format(jobs=args.jobs)
+    if dask in med:
+        print(f"  {dask} / --jobs {args.jobs} = {med[dask] / med[ours]:.2f}x [{low[dask] / low[ours]:.2f}x]  "
+              "(target <= 1.1)")
 
 
 def _class_time(py: str, work: Path, assignments: list, args, loads: list) -> None:

@@ -57,12 +57,20 @@ class DaskCluster:
     """A scheduler and two workers as subprocesses; ``stop()`` kills them and everything they started."""
 
     def __init__(self, tmp_path: Path, workers: int = 2):
+        tmp_path.mkdir(parents=True, exist_ok=True)
         self.file = tmp_path / "scheduler.json"
         self.logs = tmp_path
         self.procs: list = []
+        try:
+            self._start_all(workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_all(self, workers: int) -> None:
         self.scheduler = self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0",
                                                    "--no-dashboard", "--scheduler-file", str(self.file)])
-        assert _wait_for(lambda: self.file.exists() and self.file.stat().st_size > 0, 60, self.scheduler), \
+        assert _wait_for(lambda: self.file.exists() and self.file.stat().st_size > 0, 180, self.scheduler), \
             self.log("scheduler")
         self.address = json.loads(self.file.read_text())["address"]
         self.workers = [self._start(f"worker{i}", ["worker", "--scheduler-file", str(self.file), "--nthreads", "1",
@@ -129,6 +137,7 @@ def _kernels_under(cluster: DaskCluster) -> list:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_dask_cluster_grades_exactly_like_local_workers(tmp_path, dask_cluster):
     """The same class graded by `--jobs 2`, by two `dask worker` processes and by
     `--scheduler local`: the same grades.csv, the gradebook and autograded/
@@ -165,6 +174,7 @@ def test_a_dask_cluster_grades_exactly_like_local_workers(tmp_path, dask_cluster
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path, dask_cluster):
     """kill -9 of one `dask worker` (nanny and worker) while the class is graded:
     Dask hands its notebook to the other worker, the run ends normally, every

@@ -40,8 +40,10 @@ except ImportError as exc:   # the optional extra
                       "install it with: pip install 'depthlab[cluster]'") from None
 
 from ..config import GradingConfig
-from ..tools import ensure_tools_on_path
-from . import worker
+from ..courselock import ENV as COURSE_LOCK
+
+# .worker (nbgrader, the judge) is imported where it is used, not here: a Dask worker
+# imports this module on its event loop when the plugin arrives, and should not stall there
 
 #: seconds to wait for the scheduler, and for the plugin to reach every worker
 CONNECT_TIMEOUT = 60
@@ -77,8 +79,12 @@ class GradingPlugin(WorkerPlugin):
                 raise SetupFailed(f"the course directory {root} is not there on this machine: the Dask workers "
                                   "need it at the same path (a shared file system)")
             os.environ["DEPTHLAB_ROOT"] = str(root)
+            # nbgrader's autograde in this worker grades under the run's course lock, as a local worker does
+            os.environ[COURSE_LOCK] = self.task_setup.get("course_lock") or ""
+            from ..tools import ensure_tools_on_path
+            from .worker import Worker
             ensure_tools_on_path()
-            self.grader = worker.Worker(self.task_setup)
+            self.grader = Worker(self.task_setup)
         except Exception as exc:
             self.error = f"{exc.__class__.__name__}: {exc}"
         finally:
@@ -116,7 +122,9 @@ def on_cluster(address: str) -> Callable:
     or ``local``: a LocalCluster of ``jobs`` single-threaded worker processes here)."""
     def run(assignment: str, engine: str, root: Path, config: GradingConfig, tasks: list, jobs: int,
             prestart: int, done: Callable[[str, dict], None], subs: dict) -> None:
-        setup = worker.worker_setup(assignment, engine, root, config, prestart)
+        from .worker import worker_setup
+        setup = {**worker_setup(assignment, engine, root, config, prestart),
+                 "course_lock": os.environ.get(COURSE_LOCK, "")}
         cluster = None
         try:
             if address == "local":
@@ -156,8 +164,9 @@ def _grade_all(client, setup: dict, tasks: list, done: Callable[[str, dict], Non
                 continue
             exc = fut.exception()
             if isinstance(exc, KilledWorker):
+                from .worker import ungraded
                 why = "grading crashed (every Dask worker that took this notebook died)"
-                done(student, worker.ungraded(setup["assignment"], setup["engine"], subs[student][0], why).to_record())
+                done(student, ungraded(setup["assignment"], setup["engine"], subs[student][0], why).to_record())
             else:
                 raise RuntimeError(f"grading on the Dask cluster failed: {exc.__class__.__name__}: {exc}; what "
                                    "finished is stored, run the same command again to grade the rest") from None
