@@ -38,7 +38,7 @@ validate: $(STAMP)
 	$(BIN)/depthlab validate
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_grading.py $(BENCH_ARGS)
 
 bench-otter: $(STAMP)
 	$(BIN)/python benchmarks/bench_otter.py

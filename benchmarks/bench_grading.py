@@ -1,26 +1,39 @@
 """How fast does depthlab grade a class? A benchmark anyone can run (not a test).
 
-    .venv/bin/python benchmarks/bench_grading.py [--assignment A] [--students 40] [--jobs 2] [--repeat 1]
+    .venv/bin/python benchmarks/bench_grading.py [--students 200] [--assignments A B ...]
+        [--sample 20] [--jobs 2] [--repeat 3] [--class-repeat 1] [--breakdown]
 
-The same generated submissions (``depthlab.classgen``, seeded) are graded by:
+One run prints, on the same generated class (``depthlab.classgen``, seeded;
+every assignment with a source notebook, ``--students`` each: 200 x 4 = 800
+notebooks by default, ``--students 20`` when in a hurry):
 
-1. ``nbgrader autograde`` as it comes (stock ``Execute`` and default
-   preprocessors), sequentially, in a separate scratch course whose
-   ``nbgrader_config.py`` only names the course: the baseline to beat by 2x;
-2. nbclient alone executing every submitted notebook (no grading at all) with
-   ``--jobs`` processes: the floor, grading may cost at most 1.3x; and nbclient
-   executing only what depthlab's grading runs (setup and student cells, not
-   the given experiments and figures), which shows grading's own overhead;
-3. ``depthlab autograde`` (nbgrader engine: gradebook and ``autograded/``
-   written) with ``--jobs`` workers and pre-started kernels; and, to show where
-   the time goes, the same without pre-started kernels and with the ``direct``
-   engine (depthlab's judge alone, no nbgrader bookkeeping).
+1. on the first ``--sample`` students of each assignment (the same students:
+   the generator is seeded and sequential), ``--repeat`` times, interleaved:
+   - ``nbgrader autograde`` as it comes (stock ``Execute`` and default
+     preprocessors), sequentially, in a scratch course whose
+     ``nbgrader_config.py`` only names the course;
+   - ``depthlab autograde`` (nbgrader engine: gradebook and ``autograded/``
+     written) with ``--jobs`` workers;
+   - **the floor**: one warm Python process, numpy and matplotlib already
+     imported, executing the very code depthlab's judge sends to a kernel
+     (setup cells, student cells, probe calls) with ``exec`` in a fresh
+     namespace per notebook: no kernel, no isolation, no nbgrader.  Its scores
+     are checked against depthlab's (the same work was done);
+   and the ratios: stock / depthlab, and depthlab's cost per notebook
+   (wall clock x jobs / notebooks: core-seconds) / the floor's;
+2. the class time: ``depthlab autograde`` of every assignment of the whole
+   class, one command per assignment, as a course would run it (``--class-repeat``
+   times);
+3. with ``--dask``, ``depthlab autograde --scheduler local`` (``--jobs`` Dask
+   workers on this machine) beside ``--jobs`` local workers;
+4. with ``--breakdown``, where the time goes: nbclient alone, no pre-started
+   kernels, the direct engine, no namespace isolation, kernel start-up.
 
-Each variant runs as a fresh command (imports included), ``--repeat`` times,
-interleaved; medians and minima of wall-clock time are reported (on a shared,
-busy machine the minimum is the better estimate of the cost itself).  Uses the assignment's source
-notebook, or a skeleton made from its checks when it has none yet.  The machine
-may be shared: the load average is printed beside the numbers.
+Each variant is a fresh command (imports included); medians and minima of
+wall-clock time are reported (on a shared, busy machine the minimum is the
+better estimate of the cost itself), with the load average beside them.  Uses
+each assignment's source notebook, or a skeleton made from its checks when it
+has none yet.
 """
 from __future__ import annotations
 
@@ -96,9 +109,91 @@ from depthlab.classgrade.run import autograde
 from depthlab.config import GradingConfig
 if __name__ == "__main__":
     a, root, engine, jobs, prestart = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-    s = autograde(a, root=Path(root), engine=engine, jobs=jobs, prestart=prestart, force=True, progress=False)
+    scheduler = sys.argv[6] if len(sys.argv) > 6 else None
+    s = autograde(a, root=Path(root), engine=engine, jobs=jobs, prestart=prestart, force=True, progress=False,
+                  scheduler=scheduler)
     print(json.dumps({"seconds": [r.seconds for r in s.results if r.seconds],
                       "scores": {r.student: r.score for r in s.results}, "n": len(s.graded)}))
+"""
+
+FLOOR_SCRIPT = r"""
+# The floor: one warm Python process (numpy and matplotlib imported once), executing
+# the very code depthlab's judge sends to a kernel (setup cells, student cells, probe
+# calls) with exec() in a fresh namespace per notebook: no kernel, no isolation.
+import contextlib, io, json, os, shutil, sys, tempfile, time
+from pathlib import Path
+started = time.monotonic()
+import numpy
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from depthlab.config import GradingConfig
+from depthlab.judge.kernel import RunResult
+from depthlab.judge.session import NotebookGrader
+
+
+class WarmKernel:
+    # the interface NotebookGrader uses of a SandboxKernel, in this process
+    executing = 0.0
+
+    def __init__(self):
+        self._home = Path(tempfile.mkdtemp(prefix="depthlab-floor-"))
+        self.results_path = self._home / "results.jsonl"
+        self.results_path.touch()
+        self.ns = None
+
+    def start(self):
+        self.ns = {"__name__": "__main__"}
+
+    restart = start
+
+    def alive(self):
+        return self.ns is not None
+
+    def run(self, code, timeout):
+        out, err = io.StringIO(), io.StringIO()
+        status, ename, evalue = "ok", "", ""
+        cwd = os.getcwd()
+        t = time.monotonic()
+        os.chdir(self._home)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                exec(compile(code, "<cell>", "exec"), self.ns)
+        except (Exception, SystemExit) as exc:
+            status, ename, evalue = "error", type(exc).__name__, str(exc)
+        finally:
+            os.chdir(cwd)
+        seconds = time.monotonic() - t
+        WarmKernel.executing += seconds
+        outputs = [{"output_type": "stream", "name": n, "text": s.getvalue()} for n, s in (("stdout", out), ("stderr", err))
+                   if s.getvalue()]
+        return RunResult(status, outputs, ename, evalue, seconds)
+
+    def read_results(self, limit):
+        with open(self.results_path, "rb") as fh:
+            return fh.read(limit)
+
+    def clear_results(self):
+        self.results_path.write_bytes(b"")
+
+    def close(self):
+        plt.close("all")
+        shutil.rmtree(self._home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    assignment, paths = sys.argv[1], sys.argv[2:]
+    grader = NotebookGrader(assignment, GradingConfig.from_env(), kernel_factory=WarmKernel)
+    ready = time.monotonic()
+    executing, judged, scores = [], [], {}
+    for p in paths:
+        before, t = WarmKernel.executing, time.monotonic()
+        student = Path(p).parents[1].name
+        result = grader.grade_path(Path(p), "direct", student).result
+        judged.append(time.monotonic() - t)
+        executing.append(WarmKernel.executing - before)
+        scores[student] = result.score
+    print(json.dumps({"startup": ready - started, "executing": executing, "judged": judged, "scores": scores}))
 """
 
 KERNEL_SCRIPT = r"""
@@ -131,99 +226,117 @@ def timed(cmd: list, cwd: Path, extra_env: dict | None = None) -> tuple[float, s
     return seconds, proc.stdout
 
 
-def setup(assignment: str, students: int, work: Path) -> tuple[Path, Path, list, str]:
-    """Two course directories holding the same submissions: depthlab's and a stock one."""
+def setup(assignment: str, students: int, work: Path, stock_course: bool = True) -> tuple[Path, Path, list, str]:
+    """Two course directories holding the same submissions: depthlab's and a stock one
+    (only depthlab's with ``stock_course=False``)."""
     from depthlab.classgen import generate_class, skeleton_source
     import nbformat
     src = REPO / "source" / assignment / f"{assignment}.ipynb"
     ours, stock = work / "depthlab-course", work / "stock-course"
-    for course in (ours, stock):
+    courses = (ours, stock) if stock_course else (ours,)
+    for course in courses:
         (course / "source" / assignment).mkdir(parents=True)
     if src.exists():
         kind = "the source notebook"
-        for course in (ours, stock):
+        for course in courses:
             shutil.copytree(src.parent, course / "source" / assignment, dirs_exist_ok=True)
     else:
         kind = "a skeleton notebook (no source notebook yet)"
-        for course in (ours, stock):
+        for course in courses:
             nbformat.write(skeleton_source(assignment), str(course / "source" / assignment / f"{assignment}.ipynb"))
     shutil.copyfile(REPO / "nbgrader_config.py", ours / "nbgrader_config.py")
-    (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock)))
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     roster = generate_class(assignment, students, ours, seed=1, root=ours)
-    shutil.copytree(ours / "submitted", stock / "submitted")
     paths = sorted(str(p) for p in roster.files.values())
     # gradebook entries are made before timing, for both
     from depthlab.classgrade.gradebook import ensure_gradebook
     ensure_gradebook(assignment, ours)
-    timed([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], stock)
+    if stock_course:
+        (stock / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock)))
+        shutil.copytree(ours / "submitted", stock / "submitted")
+        timed([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], stock)
     return ours, stock, paths, kind
+
+
+def default_assignments() -> list:
+    return sorted(p.name for p in (REPO / "source").iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def runs(variants: dict, repeat: int, loads: list) -> dict:
+    """Each variant ``repeat`` times, interleaved; {name: [seconds]}."""
+    times: dict = {k: [] for k in variants}
+    for rep in range(repeat):
+        for name, fn in variants.items():
+            loads.append(os.getloadavg()[0])
+            times[name].append(fn())
+            print(f"  run {rep + 1}: {times[name][-1]:6.1f} s  (load {loads[-1]:.1f})  {name}", flush=True)
+    return times
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--assignment", default="ps2_vanishing_gradients")
-    ap.add_argument("--students", type=int, default=40)
+    ap.add_argument("--assignments", nargs="+", default=None, help="default: every assignment with a source notebook")
+    ap.add_argument("--students", type=int, default=200, help="class size per assignment (default 200: 800 notebooks)")
+    ap.add_argument("--sample", type=int, default=20,
+                    help="students per assignment graded by stock nbgrader, depthlab and the floor (default 20)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--sequential", action="store_true", help="also run nbclient sequentially (slow)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each comparison variant (median and min)")
+    ap.add_argument("--class-repeat", type=int, default=1, help="runs of the whole-class time")
+    ap.add_argument("--dask", action="store_true", help="also `depthlab autograde --scheduler local`: --jobs Dask "
+                    "workers on this machine, against --jobs local workers")
+    ap.add_argument("--breakdown", action="store_true", help="also where the time goes (nbclient, no pre-started "
+                    "kernels, direct engine, no isolation)")
+    ap.add_argument("--sequential", action="store_true", help="with --breakdown: also nbclient sequentially (slow)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="depthlab-bench-"))
-    a = args.assignment
+    assignments = args.assignments or default_assignments()
+    sample = min(args.sample, args.students)
+    py = str(BIN / "python")
+    for name, text in (("nbclient_run.py", NBCLIENT_SCRIPT), ("depthlab_run.py", DEPTHLAB_SCRIPT),
+                       ("floor_run.py", FLOOR_SCRIPT)):
+        (work / name).write_text(text)
+    loads: list = []
     try:
-        ours, stock, paths, kind = setup(a, args.students, work)
-        print(f"{a}: {len(paths)} generated submissions from {kind}; {args.jobs} jobs; "
-              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-        (work / "nbclient_run.py").write_text(NBCLIENT_SCRIPT)
-        (work / "depthlab_run.py").write_text(DEPTHLAB_SCRIPT)
-        py = str(BIN / "python")
-        variants = {
-            "nbgrader autograde (stock, sequential)":
-                lambda: timed([str(BIN / "nbgrader"), "autograde", a, "--force"], stock)[0],
-            f"nbclient execute only, {args.jobs} processes":
-                lambda: timed([py, str(work / "nbclient_run.py"), str(args.jobs), *paths], work)[0],
-            f"nbclient execute setup + student cells only, {args.jobs} processes":
-                lambda: timed([py, str(work / "nbclient_run.py"), str(args.jobs), "--student-cells", *paths], work)[0],
-            "depthlab autograde (nbgrader engine, pre-started kernels)":
-                lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1),
-            "depthlab autograde (nbgrader engine, no pre-started kernels)":
-                lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 0),
-            "depthlab autograde (direct engine: judge only, pre-started kernels)":
-                lambda: _ours(py, work, a, ours, "direct", args.jobs, 1),
-            "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)":
-                lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1, {"DEPTHLAB_ISOLATION": "none"}),
-        }
-        if args.sequential:
-            variants["nbclient execute only, sequential"] = \
-                lambda: timed([py, str(work / "nbclient_run.py"), "1", *paths], work)[0]
-        times: dict = {k: [] for k in variants}
-        loads = []
-        for rep in range(args.repeat):
-            for name, fn in variants.items():
-                loads.append(os.getloadavg()[0])
-                times[name].append(fn())
-                print(f"  run {rep + 1}: {times[name][-1]:6.1f} s  (load {loads[-1]:.1f})  {name}", flush=True)
-        med = {k: statistics.median(v) for k, v in times.items()}
-        low = {k: min(v) for k, v in times.items()}
-        print(f"\n{len(paths)} notebooks, wall-clock seconds, median and min of {args.repeat} runs "
-              f"(load average during runs {min(loads):.1f}-{max(loads):.1f}):")
-        print(f"  {'median':>7} {'min':>7} {'s/nb':>5}")
-        for name in variants:
-            print(f"  {med[name]:7.1f} {low[name]:7.1f} {low[name] / len(paths):5.2f}  {name}")
-        ours_name = "depthlab autograde (nbgrader engine, pre-started kernels)"
-        stock_name = "nbgrader autograde (stock, sequential)"
-        floor_name = f"nbclient execute only, {args.jobs} processes"
-        same_name = f"nbclient execute setup + student cells only, {args.jobs} processes"
-        print("\nratios (medians; minima in brackets):")
-        for label, num, den, target in [
-                ("stock nbgrader autograde / depthlab autograde", stock_name, ours_name, "  (target >= 2)"),
-                (f"depthlab autograde / nbclient execute ({args.jobs} processes)", ours_name, floor_name,
-                 "  (target <= 1.3)"),
-                (f"depthlab autograde / nbclient executing only what grading runs (setup + student cells, "
-                 f"{args.jobs} processes)", ours_name, same_name, "  (grading's own overhead on equal work)")]:
-            print(f"  {label} = {med[num] / med[den]:.2f}x [{low[num] / low[den]:.2f}x]{target}")
-        _where(py, work, low, len(paths), args.jobs)
+        print(f"{len(assignments)} assignment(s) x {args.students} students = {len(assignments) * args.students} "
+              f"notebooks; comparisons on the first {sample} students of each; {args.jobs} jobs; "
+              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
+        totals: dict = {}
+        n_sample = 0
+        agree = True
+        for a in assignments:
+            ours, stock, paths, kind = setup(a, sample, work / "sample" / a)
+            n_sample += len(paths)
+            print(f"\n{a}: {len(paths)} generated submissions from {kind}", flush=True)
+            variants = {
+                "nbgrader autograde (stock, sequential)":
+                    lambda: timed([str(BIN / "nbgrader"), "autograde", a, "--force"], stock)[0],
+                f"depthlab autograde (nbgrader engine, {args.jobs} jobs)":
+                    lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1),
+                "floor (one warm process, exec, no kernel)": lambda: _floor(py, work, a, ours, paths),
+            }
+            if args.dask:
+                variants[DASK.format(jobs=args.jobs)] = \
+                    lambda: timed([py, str(work / "depthlab_run.py"), a, str(ours), "nbgrader", str(args.jobs), "1",
+                                   "local"], work)[0]
+            if args.breakdown:
+                variants.update(_breakdown(py, work, a, ours, paths, args))
+            times = runs(variants, args.repeat, loads)
+            for name, v in times.items():
+                totals.setdefault(name, [0.0] * args.repeat)
+                totals[name] = [t + x for t, x in zip(totals[name], v)]
+            floor_scores = LAST["floor"]["scores"]
+            ours_scores = LAST[("nbgrader", 1)]["scores"]
+            same = all(abs(floor_scores.get(s, -1) - v) < 1e-9 for s, v in ours_scores.items())
+            agree = agree and same
+            if not same:
+                print(f"  floor and depthlab scores differ: {floor_scores} vs {ours_scores}")
+            FLOOR_TOTALS.setdefault("executing", []).extend(LAST["floor"]["executing"])
+            FLOOR_TOTALS.setdefault("judged", []).extend(LAST["floor"]["judged"])
+            if args.breakdown:
+                _where(py, work, {k: min(v) for k, v in times.items()}, len(paths), args.jobs)
+        _summary(totals, n_sample, args, loads, agree)
+        _class_time(py, work, assignments, args, loads)
     finally:
         if args.keep:
             print(f"\nkept {work}")
@@ -232,6 +345,8 @@ def main() -> None:
 
 
 LAST: dict = {}
+FLOOR_TOTALS: dict = {}
+DASK = "depthlab autograde --scheduler local ({jobs} Dask workers)"
 
 
 def _ours(py: str, work: Path, a: str, root: Path, engine: str, jobs: int, prestart: int,
@@ -243,34 +358,107 @@ def _ours(py: str, work: Path, a: str, root: Path, engine: str, jobs: int, prest
     return seconds
 
 
-def _where(py: str, work: Path, med: dict, n: int, jobs: int) -> None:
+def _floor(py: str, work: Path, a: str, root: Path, paths: list) -> float:
+    seconds, out = timed([py, str(work / "floor_run.py"), a, *paths], work, {"DEPTHLAB_ROOT": str(root)})
+    LAST["floor"] = json.loads(out.strip().splitlines()[-1])
+    return seconds
+
+
+def _summary(totals: dict, n: int, args, loads: list, agree: bool) -> None:
+    med = {k: statistics.median(v) for k, v in totals.items()}
+    low = {k: min(v) for k, v in totals.items()}
+    print(f"\n{n} notebooks (the sample, all assignments), wall-clock seconds, median and min of {args.repeat} runs "
+          f"(load average during runs {min(loads):.1f}-{max(loads):.1f}):")
+    print(f"  {'median':>7} {'min':>7} {'s/nb':>5}")
+    for name in totals:
+        print(f"  {med[name]:7.1f} {low[name]:7.1f} {med[name] / n:5.2f}  {name}")
+    stock = "nbgrader autograde (stock, sequential)"
+    ours = f"depthlab autograde (nbgrader engine, {args.jobs} jobs)"
+    floor = "floor (one warm process, exec, no kernel)"
+    executing = statistics.fmean(FLOOR_TOTALS["executing"])
+    judged = statistics.fmean(FLOOR_TOTALS["judged"])
+    cost, cost_low = med[ours] * args.jobs / n, low[ours] * args.jobs / n
+    print(f"\nper notebook (the floor's from its last run of each assignment, start-up excluded):")
+    print(f"  floor: {executing:.3f} s executing the cells and probe calls "
+          f"({judged:.3f} s with depthlab's judge in that process; {med[floor] / n:.3f} s with its start-up)")
+    print(f"  depthlab: {cost:.3f} core-seconds [{cost_low:.3f}] (wall clock x {args.jobs} jobs / {n} notebooks, "
+          "start-up included)")
+    print(f"  floor and depthlab gave every student the same score: {agree}")
+    print("\nratios (medians; minima in brackets):")
+    print(f"  stock nbgrader autograde / depthlab autograde = {med[stock] / med[ours]:.2f}x "
+          f"[{low[stock] / low[ours]:.2f}x]  (target >= 6)")
+    print(f"  depthlab per notebook / floor per notebook = {cost / executing:.2f}x [{cost_low / executing:.2f}x]  "
+          "(target <= 1.3)")
+    print(f"  depthlab per notebook / floor with the judge in-process = {cost / judged:.2f}x "
+          f"[{cost_low / judged:.2f}x]")
+    dask = DASK.format(jobs=args.jobs)
+    if dask in med:
+        print(f"  {dask} / --jobs {args.jobs} = {med[dask] / med[ours]:.2f}x [{low[dask] / low[ours]:.2f}x]  "
+              "(target <= 1.1)")
+
+
+def _class_time(py: str, work: Path, assignments: list, args, loads: list) -> None:
+    courses = []
+    for a in assignments:
+        ours, _, paths, _ = setup(a, args.students, work / "class" / a, stock_course=False)
+        courses.append((a, ours, len(paths)))
+    n = sum(c[2] for c in courses)
+    print(f"\nthe whole class: {n} notebooks ({len(assignments)} x {args.students}), `depthlab autograde` of each "
+          f"assignment, {args.jobs} jobs, {args.class_repeat} run(s):", flush=True)
+    totals = []
+    for rep in range(args.class_repeat):
+        total = 0.0
+        for a, root, k in courses:
+            loads.append(os.getloadavg()[0])
+            seconds = _ours(py, work, a, root, "nbgrader", args.jobs, 1)
+            total += seconds
+            print(f"  run {rep + 1}: {seconds:6.1f} s  (load {loads[-1]:.1f})  {a}, {k} notebooks", flush=True)
+        totals.append(total)
+    print(f"  class time: median {statistics.median(totals):.1f} s, min {min(totals):.1f} s for {n} notebooks "
+          f"({statistics.median(totals) / n:.2f} s/notebook; target: 800 notebooks in <= 300 s)")
+
+
+def _breakdown(py: str, work: Path, a: str, ours: Path, paths: list, args) -> dict:
+    variants = {
+        f"nbclient execute only, {args.jobs} processes":
+            lambda: timed([py, str(work / "nbclient_run.py"), str(args.jobs), *paths], work)[0],
+        f"nbclient execute setup + student cells only, {args.jobs} processes":
+            lambda: timed([py, str(work / "nbclient_run.py"), str(args.jobs), "--student-cells", *paths], work)[0],
+        "depthlab autograde (nbgrader engine, no pre-started kernels)":
+            lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 0),
+        "depthlab autograde (direct engine: judge only, pre-started kernels)":
+            lambda: _ours(py, work, a, ours, "direct", args.jobs, 1),
+        "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)":
+            lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1, {"DEPTHLAB_ISOLATION": "none"}),
+    }
+    if args.sequential:
+        variants["nbclient execute only, sequential"] = \
+            lambda: timed([py, str(work / "nbclient_run.py"), "1", *paths], work)[0]
+    return variants
+
+
+def _where(py: str, work: Path, low: dict, n: int, jobs: int) -> None:
     seconds, out = timed([py, "-c", KERNEL_SCRIPT], work)
     k = json.loads(out.strip().splitlines()[-1])
     per = LAST.get(("nbgrader", 1), {}).get("seconds", [])
     direct = LAST.get(("direct", 1), {}).get("seconds", [])
-    print("\nwhere the time goes:")
-    print(f"  sandboxed kernel: start {statistics.median(k['start']):.2f} s, import numpy "
+    ours = f"depthlab autograde (nbgrader engine, {jobs} jobs)"
+    print("  where the time goes (minima of the runs):")
+    print(f"    sandboxed kernel: start {statistics.median(k['start']):.2f} s, import numpy "
           f"{statistics.median(k['import_numpy']):.2f} s, shutdown {statistics.median(k['close']):.2f} s (median of 5)")
-    if per:
-        print(f"  one notebook inside a worker, nbgrader engine: median {statistics.median(per):.2f} s "
+    if per and direct:
+        print(f"    one notebook inside a worker, nbgrader engine: median {statistics.median(per):.2f} s "
               f"(judge only, direct engine: {statistics.median(direct):.2f} s) -> nbgrader's own steps "
-              f"(sanitize, gradebook, autograded/ notebook) about {statistics.median(per) - statistics.median(direct):.2f} s")
-    ideal = (statistics.median(per) * n / jobs) if per else 0
-    best = med["depthlab autograde (nbgrader engine, pre-started kernels)"]
-    print(f"  {n} notebooks x that median / {jobs} workers = {ideal:.1f} s of the {best:.1f} s wall clock; the rest is "
-          f"process start-up (imports, spawning workers) and the first kernel of each worker")
-    pre = med["depthlab autograde (nbgrader engine, pre-started kernels)"]
-    nopre = med["depthlab autograde (nbgrader engine, no pre-started kernels)"]
-    direct_total = med["depthlab autograde (direct engine: judge only, pre-started kernels)"]
-    plain = med["depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)"]
-    print(f"  (batch figures below are minima of the runs)")
-    print(f"  pre-started kernels: {nopre:.1f} s without, {pre:.1f} s with ({pre - nopre:+.1f} s)")
-    print(f"  nbgrader bookkeeping over the whole batch: {pre - direct_total:+.1f} s "
-          f"(nbgrader engine minus direct engine)")
-    print(f"  namespace isolation of the kernels: {pre - plain:+.1f} s (with minus without)")
-    scores = LAST.get(("nbgrader", 1), {}).get("scores", {})
-    if scores:
-        print(f"  scores: mean {statistics.fmean(scores.values()):.2f} over {len(scores)} students")
+              f"about {statistics.median(per) - statistics.median(direct):.2f} s")
+        print(f"    {n} notebooks x that median / {jobs} workers = {statistics.median(per) * n / jobs:.1f} s of the "
+              f"{low[ours]:.1f} s wall clock; the rest is start-up and the first kernel of each worker")
+    for label, other in (("pre-started kernels (with minus without)",
+                          "depthlab autograde (nbgrader engine, no pre-started kernels)"),
+                         ("nbgrader bookkeeping (nbgrader engine minus direct engine)",
+                          "depthlab autograde (direct engine: judge only, pre-started kernels)"),
+                         ("namespace isolation (with minus without)",
+                          "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)")):
+        print(f"    {label}: {low[ours] - low[other]:+.1f} s")
 
 
 if __name__ == "__main__":

@@ -29,14 +29,10 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from bench_grading import BIN, REPO, timed   # one way to run and time a command, for both benchmarks
 
 ENGINE_SCRIPT = r"""
 import json, sys
@@ -53,21 +49,6 @@ if __name__ == "__main__":
         results = grade_notebooks(a, [Path(p) for p in paths], engine=engine)
     print(json.dumps({Path(r.notebook).name: r.score for r in results}))
 """
-
-
-def env() -> dict:
-    e = dict(os.environ)
-    e["PATH"] = f"{BIN}{os.pathsep}{e.get('PATH', '')}"
-    return e
-
-
-def timed(cmd: list, cwd: Path) -> tuple[float, str]:
-    t = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True)
-    seconds = time.monotonic() - t
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, cmd[:4]))} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
-    return seconds, proc.stdout
 
 
 def plain_master(assignment: str) -> str:

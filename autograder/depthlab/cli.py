@@ -133,8 +133,11 @@ def validate(assignments, engine):
 @click.option("--wait", is_flag=True, help="If another autograde of this course is running, wait for it to finish "
                                            "(default: refuse, exit status 75).")
 @_student_option("grade a late submission without regrading the class")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or `local` "
+                   "(a LocalCluster of --jobs workers). Needs `pip install depthlab[cluster]`.")
 @_isolation_option
-def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, students, isolation):
+def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, students, scheduler, isolation):
     """Grade a whole class of ASSIGNMENT, in parallel, resuming where a killed run stopped.
 
     SOURCE: the nbgrader submitted/ folder (default), a folder of notebooks, or an
@@ -147,7 +150,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, st
     _isolation_level(config)
     try:
         summary = run(assignment, source, engine=engine, jobs=jobs, csv_path=csv_path, force=force, progress=not quiet,
-                      wait=wait, config=config, students=students or None)
+                      wait=wait, config=config, students=students or None, scheduler=scheduler)
     except BatchInterrupted as exc:
         s = exc.summary
         click.echo(f"interrupted: {len(s.graded)} graded in this run and stored; run the same command to grade the rest",
@@ -159,7 +162,7 @@ def autograde(assignment, source, engine, jobs, csv_path, force, quiet, wait, st
     except CourseBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as exc:
         raise click.ClickException(str(exc))
     _, table = report(assignment)
     click.echo(table)     # with the scores this regrade changed, when it changed some

@@ -16,7 +16,10 @@ A ``depthlab autograde`` grades in worker processes, which run nbgrader's
 autograde themselves; while it holds the lock, the run puts
 ``DEPTHLAB_COURSE_LOCK=<pid>:<token>`` in its environment, and a process that
 finds there the pid and token the lock file records, with that pid alive and
-the lock held, grades under its parent's lock instead of waiting for it.
+the lock held, grades under its parent's lock instead of waiting for it.  A
+Dask worker (``--scheduler``) gets the same pair with its tasks; on another
+machine the pid cannot be checked, and the token (random, handed only to that
+run's workers) with the lock held is the proof.
 
 Hand-written on ``fcntl.flock`` (standard library) rather than the ``filelock``
 package: a refusal has to say who holds the lock and a worker has to check that
@@ -230,7 +233,7 @@ class CourseLock:
             return False
         holder = self.holder()
         return (holder is not None and holder.pid == int(pid) and holder.token == token
-                and holder.host == socket.gethostname() and _alive(holder.pid))
+                and (holder.host != socket.gethostname() or _alive(holder.pid)))
 
     # ----------------------------------------------------------------- the file
 

@@ -6,6 +6,7 @@
 - :mod:`.pool`: pre-started sandboxed kernels inside a worker process;
 - :mod:`.worker`: one worker process, grading one notebook at a time;
 - :mod:`.dispatch`: the worker processes, replaced when they die or hang;
+- :mod:`.cluster`: the same on a Dask distributed cluster (``--scheduler``);
 - :mod:`.progress`: the progress meter;
 - :mod:`.export`: ``grades.csv``;
 - :mod:`.run`: the order of the steps (:func:`~depthlab.classgrade.run.autograde`);

@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 from collections import deque
-from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Optional
@@ -32,8 +31,7 @@ def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig,
     of the pipe and the setup dict.
     """
     ctx = mp.get_context("spawn")
-    setup = {"assignment": assignment, "engine": engine, "root": str(root), "config": asdict(config),
-             "prestart": prestart}
+    setup = worker.worker_setup(assignment, engine, root, config, prestart)
     todo = deque(tasks)
     jobs = max(1, min(jobs, len(tasks)))
     limit = config.notebook_timeout + STUCK_GRACE

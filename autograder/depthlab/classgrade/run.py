@@ -6,7 +6,8 @@
 2. **skip** every student whose stored result still holds (same notebook bytes,
    same grading code, same engine; with the nbgrader engine also an autograded
    notebook and a gradebook entry): :mod:`.store`, :mod:`.gradebook`;
-3. **grade** the rest in worker processes (:mod:`.dispatch`), each grading one
+3. **grade** the rest in worker processes (:mod:`.dispatch`, or the workers of a
+   Dask cluster: :mod:`.cluster`), each grading one
    notebook at a time (:mod:`.worker`) with a pool of pre-started sandboxed
    kernels (:mod:`.pool`, one fresh kernel per notebook).  With the nbgrader
    engine a worker runs nbgrader's own autograde (depthlab's judge in place of
@@ -69,7 +70,7 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
               csv_path: Optional[Path] = None, force: bool = False, prestart: int = 1,
               progress: bool = True, stream=None,
               on_result: Optional[Callable[[NotebookResult], None]] = None, wait: bool = False,
-              students: Optional[Iterable[str]] = None) -> BatchSummary:
+              students: Optional[Iterable[str]] = None, scheduler: Optional[str] = None) -> BatchSummary:
     """Grade every submission of ``assignment`` found in ``source``; see the module docstring.
 
     jobs: worker processes (0: one per core). prestart: kernels each worker keeps
@@ -80,6 +81,8 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
     on ``stream``) instead of raising :class:`~depthlab.courselock.CourseBusy`.
     students: grade only these (a late submission), keeping everyone else's stored
     result; an id with no submission raises ``ValueError``.
+    scheduler: grade on the Dask cluster at this address (``local``: a LocalCluster
+    of ``jobs`` workers) instead of local worker processes: :mod:`.cluster`.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -88,12 +91,16 @@ def autograde(assignment: str, source: Optional[Path] = None, *, engine: str = "
     # one run per course: the store, grades.csv and the gradebook have one writer
     with CourseLock(root, "depthlab autograde", assignment).hold(wait, lambda line: stream.write(line + "\n")):
         return _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress,
-                          stream, on_result, students)
+                          stream, on_result, students, scheduler)
 
 
 def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, prestart, progress, stream,
-               on_result, students=None) -> BatchSummary:
+               on_result, students=None, scheduler=None) -> BatchSummary:
     spec = load_spec(assignment, root)
+    dispatch = run_workers
+    if scheduler:   # before anything runs: without Dask, ImportError says what to install
+        from .cluster import on_cluster
+        dispatch = on_cluster(scheduler)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
     level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe
@@ -170,7 +177,7 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
 
     try:
         if todo:
-            run_workers(assignment, engine, root, config, [(s.student, str(s.path)) for s, _ in todo],
+            dispatch(assignment, engine, root, config, [(s.student, str(s.path)) for s, _ in todo],
                          jobs or config.effective_jobs, prestart, done, by_student)
     except KeyboardInterrupt:
         interrupted = True

@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 import warnings
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..config import GradingConfig
@@ -27,6 +27,12 @@ from .pool import POOLS, KernelPool, setup_imports
 def ungraded(assignment: str, engine: str, sub: Submission, why: str, root: Path) -> NotebookResult:
     """The result of a submission that was not graded (refused, crashed, hung), saying why."""
     return NotebookGrader(assignment, root=root).ungraded(sub.origin, engine, why, sub.student)
+
+
+def worker_setup(assignment: str, engine: str, root: Path, config: GradingConfig, prestart: int) -> dict:
+    """What a worker needs to know, as plain data (it crosses a pipe or the network)."""
+    return {"assignment": assignment, "engine": engine, "root": str(root), "config": asdict(config),
+            "prestart": prestart}
 
 
 class Worker:
@@ -54,6 +60,14 @@ class Worker:
         result = replace(result, student=student, notebook=_rel(Path(path), self.root),
                          seconds=round(time.monotonic() - start, 3))
         return result.to_record()
+
+    def grade_safely(self, student: str, path: str) -> dict:
+        """:meth:`grade`, with a grading bug turned into this student's problem line, not the batch's end."""
+        try:
+            return self.grade(student, path)
+        except Exception as exc:
+            return self.grader.ungraded(path, self.engine, f"grading failed: {exc.__class__.__name__}: {exc}",
+                                        student).to_record()
 
     def _grade(self, student: str, path: Path) -> NotebookResult:
         unreadable = nb = None
@@ -133,12 +147,7 @@ def main(conn, setup: dict) -> None:
             if task is None:
                 break
             student, path = task
-            try:
-                record = worker.grade(student, path)
-            except Exception as exc:   # a grading bug is this student's problem line, not the batch's end
-                record = worker.grader.ungraded(path, worker.engine, f"grading failed: {exc.__class__.__name__}: {exc}",
-                                                student).to_record()
-            conn.send(("done", os.getpid(), student, record))
+            conn.send(("done", os.getpid(), student, worker.grade_safely(student, path)))
     except (EOFError, BrokenPipeError):
         pass   # the batch went away
     finally:
