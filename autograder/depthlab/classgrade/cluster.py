@@ -41,6 +41,7 @@ except ImportError as exc:   # the optional extra
 
 from ..config import GradingConfig
 from ..courselock import ENV as COURSE_LOCK
+from ..courselock import adopt_token
 
 # .worker (nbgrader, the judge) is imported where it is used, not here: a Dask worker
 # imports this module on its event loop when the plugin arrives, and should not stall there
@@ -78,9 +79,8 @@ class GradingPlugin(WorkerPlugin):
             if not root.is_dir():
                 raise SetupFailed(f"the course directory {root} is not there on this machine: the Dask workers "
                                   "need it at the same path (a shared file system)")
-            os.environ["DEPTHLAB_ROOT"] = str(root)
             # nbgrader's autograde in this worker grades under the run's course lock, as a local worker does
-            os.environ[COURSE_LOCK] = self.task_setup.get("course_lock") or ""
+            adopt_token(self.task_setup.get("course_lock") or "")
             from ..tools import ensure_tools_on_path
             from .worker import Worker
             ensure_tools_on_path()
