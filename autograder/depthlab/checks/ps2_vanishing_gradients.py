@@ -531,8 +531,7 @@ def chain_jacobian_cases(rng):
     ]
 
 
-@mistake("the product is in the wrong order: a change of h_0 meets J_1 first; write down the shapes "
-         "of J_1, ..., J_m and see on which side each new layer's Jacobian must go")
+@mistake("the product is in the wrong order: write down the shapes of J_1, ..., J_m and see where each new one goes")
 def chain_jacobian__reversed_order(Ws, x):
     """Multiplies each new Jacobian on the right: J_1 @ J_2 @ ... @ J_m."""
     h = np.asarray(x, dtype=float)

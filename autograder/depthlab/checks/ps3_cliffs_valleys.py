@@ -471,8 +471,7 @@ def newton_step__gradient_step(grad_fn, hess_fn, w):
     return w - grad_fn(w)
 
 
-@mistake("the step solves a linear system whose matrix is H (np.linalg.solve); multiplying the "
-         "gradient by H is something else")
+@mistake("the step solves a linear system whose matrix is H (np.linalg.solve): it does not multiply by H")
 def newton_step__multiplies_by_hessian(grad_fn, hess_fn, w):
     w = np.asarray(w, dtype=float)
     return w - hess_fn(w) @ grad_fn(w)
@@ -519,8 +518,7 @@ def directional_curvature__divides_by_length(H, d):
     return float(d @ H @ d / np.linalg.norm(d))
 
 
-@mistake("norm(H @ d) / norm(d) ignores the sign and mixes in other directions: differentiate "
-         "t -> L(w + t d / |d|) twice instead")
+@mistake("norm(H @ d) / norm(d) ignores the sign and mixes in other directions: differentiate t -> L(w + t d/|d|)")
 def directional_curvature__norm_of_Hd(H, d):
     H = np.asarray(H, dtype=float)
     d = np.asarray(d, dtype=float)

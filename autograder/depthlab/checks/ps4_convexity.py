@@ -368,8 +368,7 @@ def quadratic_minimizer__forgets_factor_two(A, b):
     return -np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
 
 
-@mistake("the sign is flipped: the gradient is not zero at your point; check the sign of b when you "
-         "move it to the other side of the linear system")
+@mistake("the sign is flipped: the gradient is not zero there; check b's sign when it moves across the system")
 def quadratic_minimizer__sign_flipped(A, b):
     return np.linalg.solve(2 * np.asarray(A, dtype=float), np.asarray(b, dtype=float))
 
