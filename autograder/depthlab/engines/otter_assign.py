@@ -456,9 +456,9 @@ def wheel_name(version: Optional[str] = None) -> str:
 
 
 
-
 def build_wheel(assignment: str, root: Optional[Path] = None) -> tuple[str, bytes]:
-    """A pure-Python wheel (PEP 427) of the grading code, byte-identical for the same sources."""
+    """A pure-Python wheel (PEP 427) of the grading code, byte-identical for the same sources: one
+    assignment's slice of the package, which ``python -m build`` builds neither alone nor byte-stable."""
     version = _project_version(_package_root().parent)
     name = wheel_name(version)
     dist = f"depthlab-{version}.dist-info"
