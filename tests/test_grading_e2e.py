@@ -194,4 +194,8 @@ def test_cli_json_lines_and_exit_status(tmp_path):
     assert [l["notebook"] for l in lines] == [str(broken), str(release_notebook(assignment))]
     assert "not valid JSON" in lines[0]["error"] and lines[0]["score"] == 0
     assert set(lines[1]) >= {"assignment", "notebook", "engine", "score", "max_score", "tests", "integrity"}
-    assert all(set(t) == {"id", "function", "points", "max_points", "passed", "message"} for t in lines[1]["tests"])
+    listed = {"id", "function", "points", "max_points", "passed", "message"}     # ../shared/ASSIGNMENTS.md
+    added = {"status", "problem", "hint", "mistake"}                                  # README: the added fields
+    assert all(listed <= set(t) <= listed | added for t in lines[1]["tests"]), lines[1]["tests"]
+    assert all(t["status"] == "graded" for t in lines[1]["tests"])
+    assert all(("problem" in t) == (not t["passed"]) for t in lines[1]["tests"])
