@@ -158,6 +158,19 @@ def write_hostile_class(course: Path, n: int, hostile: int, seed: int = 0, assig
 
 # =========================================================================== snapshots
 
+
+def wait_for(predicate, timeout: float, proc=None) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass; when ``proc``
+    (a Popen) exits first, its answer then is final."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        if proc is not None and proc.poll() is not None:
+            return predicate()
+        time.sleep(0.1)
+    return False
+
 @dataclass(frozen=True)
 class Snapshot:
     processes: frozenset          # (pid, create time) of every process

@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from leftovers import wait_for
 from depthlab import classgen
 from depthlab.judge.results import EventKind
 from depthlab.classgrade import collect as collecting, dispatch, run
@@ -377,17 +378,6 @@ def test_a_class_with_broken_and_hostile_submissions(tmp_path, monkeypatch):
     assert _gradebook_scores(root)[sid] == before
 
 
-def _wait_for(predicate, timeout: float, proc=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        if proc is not None and proc.poll() is not None:
-            return predicate()
-        time.sleep(0.1)
-    return False
-
-
 def _processes(root: Path) -> tuple[set, dict]:
     """Live worker processes of a batch on ``root``, and every kernel: {pid: the pid it was started by}."""
     workers, kernels = set(), {}
@@ -436,7 +426,7 @@ def test_killed_runs_resume_without_regrading_or_losing_anything(tmp_path):
                                 start_new_session=True)
         workers: set = set()
         try:
-            assert _wait_for(lambda: len(list(store.folder.glob("*.json"))) >= n_results, 240, proc), \
+            assert wait_for(lambda: len(list(store.folder.glob("*.json"))) >= n_results, 240, proc), \
                 log_path.read_text()
             assert proc.poll() is None, "the batch finished before it could be killed"
             workers = _processes(root)[0]
@@ -449,7 +439,7 @@ def test_killed_runs_resume_without_regrading_or_losing_anything(tmp_path):
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
-        gone = _wait_for(lambda: not (workers & _processes(root)[0]) and not _kernels_of(workers), 20)
+        gone = wait_for(lambda: not (workers & _processes(root)[0]) and not _kernels_of(workers), 20)
         _kill(_kernels_of(workers))
         assert gone, f"workers or kernels outlived {signal.Signals(sig).name}"
         return {p.stem: p.read_bytes() for p in store.folder.glob("*.json")}, proc.returncode
@@ -488,11 +478,11 @@ def test_a_kernel_dies_with_its_killed_worker(tmp_path):
                             env=_env(tmp_path), start_new_session=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
-        assert _wait_for(lambda: len(_kernels_of({proc.pid})) >= 2, 60), "expected the used and a pre-started kernel"
+        assert wait_for(lambda: len(_kernels_of({proc.pid})) >= 2, 60), "expected the used and a pre-started kernel"
         kernels = _kernels_of({proc.pid})
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        gone = _wait_for(lambda: not _kernels_of({proc.pid}), 8)
+        gone = wait_for(lambda: not _kernels_of({proc.pid}), 8)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -13,13 +13,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
 from click.testing import CliRunner
 
+from leftovers import wait_for
 from depthlab import classgen
 from depthlab.classgrade import run
 from depthlab.classgrade.store import ResultStore
@@ -42,17 +42,6 @@ def _course(tmp_path: Path, name: str, students: int, seed: int = 5) -> tuple[Pa
     return root, [s.id for s in roster.students]
 
 
-def _wait_for(predicate, timeout: float, proc=None) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        if proc is not None and proc.poll() is not None:
-            return predicate()
-        time.sleep(0.2)
-    return False
-
-
 class DaskCluster:
     """A scheduler and two workers as subprocesses; ``stop()`` kills them and everything they started."""
 
@@ -70,7 +59,7 @@ class DaskCluster:
     def _start_all(self, workers: int) -> None:
         self.scheduler = self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0",
                                                    "--no-dashboard", "--scheduler-file", str(self.file)])
-        assert _wait_for(lambda: self.file.exists() and self.file.stat().st_size > 0, 180, self.scheduler), \
+        assert wait_for(lambda: self.file.exists() and self.file.stat().st_size > 0, 180, self.scheduler), \
             self.log("scheduler")
         self.address = json.loads(self.file.read_text())["address"]
         self.workers = [self._start(f"worker{i}", ["worker", "--scheduler-file", str(self.file), "--nthreads", "1",
@@ -170,7 +159,7 @@ def test_a_dask_cluster_grades_exactly_like_local_workers(tmp_path, dask_cluster
         plugins = client.run(lambda dask_worker: [n for n in dask_worker.plugins if n.startswith("depthlab-")])
     assert any(tokens.values()), tokens                                      # the plugin set up there
     assert not any(plugins.values()), plugins                                  # and was taken down
-    assert _wait_for(lambda: not _kernels_under(dask_cluster), 30), "kernels outlived the run on the workers"
+    assert wait_for(lambda: not _kernels_under(dask_cluster), 30), "kernels outlived the run on the workers"
 
 
 @pytest.mark.slow
@@ -186,7 +175,7 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path, dask_cluster):
                             cwd=root, env=_env(DEPTHLAB_ROOT=str(root)), stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert _wait_for(lambda: len(list(store.folder.glob("*.json"))) >= 1, 600, proc), log.read_text()
+        assert wait_for(lambda: len(list(store.folder.glob("*.json"))) >= 1, 600, proc), log.read_text()
         assert proc.poll() is None, "the run finished before a worker could be killed"
         victim = dask_cluster.workers[0]
         dask_cluster.kill(victim)

@@ -30,7 +30,8 @@ from depthlab.classgrade.store import ResultStore
 from depthlab.courselock import ENV, SETTLE, CourseBusy, CourseLock, lock_path
 from depthlab.engines.nbgrader_engine import nbgrader_config
 from depthlab.judge.results import NotebookResult
-from test_batch import A, BIN, _course, _env, _gradebook_scores, _kernels_of, _kill, _processes, _wait_for
+from test_batch import A, BIN, _course, _env, _gradebook_scores, _kernels_of, _kill, _processes
+from leftovers import wait_for
 
 HOLD = """
 import sys
@@ -163,7 +164,7 @@ def test_two_runs_one_course(tmp_path):
     workers: set = set()
     try:
         first = procs["first"] = start("first", depthlab)
-        assert _wait_for(lambda: _results(root), 300, first), _text(logs / "first.err")
+        assert wait_for(lambda: _results(root), 300, first), _text(logs / "first.err")
         os.kill(first.pid, signal.SIGSTOP)            # its workers go on; it holds the lock
         graded_first = sorted(_results(root))[0]
         autograded = root / "autograded" / graded_first / A / f"{A}.ipynb"
@@ -180,7 +181,7 @@ def test_two_runs_one_course(tmp_path):
             assert "Traceback" not in err and err.count(holder) == 1, (name, err)
         assert autograded.read_bytes() == before, "the refused nbgrader autograde --force touched a graded student"
         for name in ("waiter", "nbwaiter"):
-            assert _wait_for(lambda: f"waiting for {holder[:-len(', started ')]}" in _text(logs / f"{name}.err"),
+            assert wait_for(lambda: f"waiting for {holder[:-len(', started ')]}" in _text(logs / f"{name}.err"),
                              120, procs[name]), (name, _text(logs / f"{name}.err"))
             assert procs[name].poll() is None, f"{name} did not wait"
         os.kill(first.pid, signal.SIGCONT)
@@ -201,7 +202,7 @@ def test_two_runs_one_course(tmp_path):
         # kill -9 a run holding the lock (its workers and kernels end on their own): the next is not blocked
         killed = procs["killed"] = start("killed", [*depthlab, "--force"])
         lock = CourseLock(root, "test")
-        assert _wait_for(lambda: getattr(lock.holder(), "pid", None) == killed.pid, 120, killed)
+        assert wait_for(lambda: getattr(lock.holder(), "pid", None) == killed.pid, 120, killed)
         workers = _processes(root)[0]
         killed.kill()
         killed.wait(timeout=30)
