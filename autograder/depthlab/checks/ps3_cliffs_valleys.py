@@ -27,6 +27,7 @@ import numpy as np
 
 from depthlab.checks import fixtures_ps3_cliffs_valleys as fx
 from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.questions_ps3_cliffs_valleys import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
 from depthlab.checks.toolkit import (Drawing, as_array, contours_drawn, has_nan, integers, judge_drawing, path_hint,
                                      random_spd, span)
 from depthlab.judge.compare import fmt
@@ -677,6 +678,7 @@ SPEC = AssignmentSpec(
                      mistakes=mistake.of("directional_curvature")),
         FunctionTest("loss_along_path", 2, loss_along_path_cases, diagnose=diagnose_loss_along_path,
                      mistakes=mistake.of("loss_along_path")),
-        FunctionTest("plot_paths", 3, plot_paths_cases, judge=judge_plot_paths),
+        FunctionTest("plot_paths", 1, plot_paths_cases, judge=judge_plot_paths),
+        *QUESTIONS,
     ),
 )
