@@ -154,15 +154,11 @@ def answer_newton_cliff():
     return "b"
 
 
-#: the valley L = 10 q**2 + 0.05 p**2 + 0.02 p**4: its second derivative across the floor (in q)
-VALLEY_WALL_CURVATURE = 2 * 10.0
-
-
 def answer_valley_max_rate():
     """Question 3 (predict, then run; Section 3): the rate above which plain descent's distance
     to the valley's floor grows instead of shrinking.  Across the valley the loss is exactly the
     quadratic 10 q**2, so each step multiplies q by 1 - lr * 20: |1 - 20 lr| < 1 up to lr = 2 / 20."""
-    return 2.0 / VALLEY_WALL_CURVATURE
+    return 2.0 / 20.0   # 2 / (the curvature across the valley: the second derivative of 10 q**2)
 
 
 def answer_momentum_speed():
