@@ -36,6 +36,7 @@ from depthlab.checks.ps3_cliffs_valleys_descent import (clip_by_norm_cases, diag
                                                         momentum_descent_cases)
 from depthlab.checks.ps3_cliffs_valleys_paths import (diagnose_loss_along_path, judge_plot_paths, loss_along_path_cases,
                                                       mistake as paths_mistakes, plot_paths_cases)
+from depthlab.checks.questions_ps3_cliffs_valleys import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
 from depthlab.judge.spec import AssignmentSpec, FunctionTest
 
 NAME = "ps3_cliffs_valleys"
@@ -63,6 +64,7 @@ SPEC = AssignmentSpec(
                      mistakes=mistake.of("directional_curvature")),
         FunctionTest("loss_along_path", 2, loss_along_path_cases, diagnose=diagnose_loss_along_path,
                      mistakes=mistake.of("loss_along_path")),
-        FunctionTest("plot_paths", 3, plot_paths_cases, judge=judge_plot_paths),
+        FunctionTest("plot_paths", 1, plot_paths_cases, judge=judge_plot_paths),
+        *QUESTIONS,
     ),
 )
