@@ -49,6 +49,9 @@ class GradingConfig:
         return self.jobs or os.cpu_count() or 1
 
 
+#: what a failing hidden case may show the student (AssignmentTerms.hidden_cases)
+HIDDEN_CASES = ("full", "hint", "after_due")
+
 #: the course's own settings (course id, due dates, extensions, late penalty), beside nbgrader_config.py
 COURSE_FILE = "course.toml"
 
@@ -63,12 +66,17 @@ class AssignmentTerms:
         names it (``"PS1 gradient ratios (4101)"``); empty: the column whose name
         before `` (id)`` is the assignment's name.
     moodle_column: likewise for Moodle's grade export (``"Assignment: PS1 (Real)"``).
+    hidden_cases: what a failing hidden case shows the student (:data:`HIDDEN_CASES`):
+        "full" (its input and expected value), "hint" (which function failed and the
+        hint only) or "after_due" (nothing until the due date, then as "full");
+        applied by :mod:`depthlab.judge.visibility`.
     """
 
     due: object = None
     extensions: tuple = ()
     canvas_column: str = ""
     moodle_column: str = ""
+    hidden_cases: str = "full"
 
     def extension_hours(self, student: str) -> float:
         return dict(self.extensions).get(student, 0.0)
@@ -84,15 +92,17 @@ class CourseConfig:
         "per_day" (``per_day`` of the notebook's score per started day late).
     per_day: the fraction of the score a day late costs with "per_day".
     assignments: assignment name -> :class:`AssignmentTerms`.
+    hidden_cases: the course-wide default of :attr:`AssignmentTerms.hidden_cases`.
     """
 
     course_id: str = "depthlab"
     late_penalty: str = "none"
     per_day: float = 0.0
     assignments: tuple = ()
+    hidden_cases: str = "full"
 
     def terms(self, assignment: str) -> AssignmentTerms:
-        return dict(self.assignments).get(assignment, AssignmentTerms())
+        return dict(self.assignments).get(assignment, AssignmentTerms(hidden_cases=self.hidden_cases))
 
 
 class CourseConfigError(ValueError):
@@ -117,6 +127,7 @@ def load_course(root) -> CourseConfig:
     per_day = float(penalty.get("per_day", 0.0)) if isinstance(penalty, dict) else 0.0
     if not 0.0 <= per_day <= 1.0:
         raise CourseConfigError(f"{path}: late_penalty.per_day is {per_day}; use a fraction of the score in [0, 1]")
+    default_shown = _hidden_cases(raw.get("hidden_cases", "full"), path, "hidden_cases")
     terms = {}
     for name, table in (raw.get("assignments") or {}).items():
         if not isinstance(table, dict):
@@ -127,12 +138,30 @@ def load_course(root) -> CourseConfig:
         except (TypeError, ValueError, AttributeError):
             raise CourseConfigError(f"{path}: [assignments.{name}.extensions] maps student ids to hours, "
                                     f"like student003 = 48") from None
-        terms[name] = AssignmentTerms(_utc(table.get("due"), path, name), extensions,
-                                      str(table.get("canvas_column", "")), str(table.get("moodle_column", "")))
+        due = _utc(table.get("due"), path, name)
+        shown = _hidden_cases(table.get("hidden_cases", default_shown), path, f"[assignments.{name}] hidden_cases")
+        if shown == "after_due" and due is None:
+            raise CourseConfigError(f"{path}: [assignments.{name}] hidden_cases = \"after_due\" needs a due date: "
+                                    f"add due = 2026-10-01T23:59:00Z, or choose \"full\" or \"hint\"")
+        terms[name] = AssignmentTerms(due, extensions, str(table.get("canvas_column", "")),
+                                      str(table.get("moodle_column", "")), shown)
+    if default_shown == "after_due":   # a course-wide after_due needs each assignment's due date
+        missing = [a for a, t in terms.items() if t.due is None]
+        if missing:
+            raise CourseConfigError(f"{path}: hidden_cases = \"after_due\" needs a due date for "
+                                    f"{', '.join(sorted(missing))}")
     course_id = str(raw.get("course_id", "depthlab"))
     if not course_id.strip():
         raise CourseConfigError(f"{path}: course_id is empty")
-    return CourseConfig(course_id, method, per_day, tuple(sorted(terms.items())))
+    return CourseConfig(course_id, method, per_day, tuple(sorted(terms.items())), default_shown)
+
+
+def _hidden_cases(value, path, where: str) -> str:
+    if value not in HIDDEN_CASES:
+        raise CourseConfigError(f"{path}: {where} is {value!r}; use \"full\" (input and expected value), "
+                                f"\"hint\" (which function failed, with the hint) or \"after_due\" "
+                                f"(nothing until the due date, then full)")
+    return value
 
 
 def _utc(value, path, name):

@@ -220,25 +220,7 @@ class DepthlabJudge(NbGraderPreprocessor):
             graded = GradedNotebook(grader.ungraded(name, "nbgrader", f"depthlab could not grade it: {exc}",
                                                     info["student"]))
         result = graded.result
-        by_id = {t.id: t for t in result.tests}
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            gid = meta.get("grade_id")
-            if cell.cell_type != "code":
-                continue
-            cell.outputs = []
-            if not meta.get("grade"):
-                continue
-            t = by_id.get(gid)
-            if t is not None:
-                text = ("PASSED: " if t.passed else "FAILED: ") + t.message + "\n"
-                points = t.points
-            else:
-                text = f"FAILED: depthlab has no test for the cell {gid}; it gets no automatic points\n"
-                points = 0.0
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
-                            nbformat.v4.new_output("execute_result", data={"text/plain": f"{points}"},
-                                                   execution_count=None)]
+        write_test_outputs(nb, student_copy(result, course_of(self)))
         for index, outputs in graded.cell_outputs.items():
             # outputs of the student's own cells (solution cells by grade_id, added cells by cell id)
             if index < len(submitted.cells):
@@ -252,6 +234,52 @@ class DepthlabJudge(NbGraderPreprocessor):
                 if target is not None and target.cell_type == "code":
                     target.outputs = [nbformat.from_dict(o) for o in outputs]
         nb.metadata[RESULT_KEY] = result.to_record()
+        return nb, resources
+
+
+def student_copy(result: NotebookResult, root: Optional[Path]) -> NotebookResult:
+    """What the student may read of ``result``: the assignment's ``hidden_cases`` in the
+    course's course.toml, as of now (:mod:`depthlab.judge.visibility`)."""
+    from ..judge.visibility import for_students
+    terms = load_course(root).terms(result.assignment) if root is not None else None
+    return for_students(result, terms.hidden_cases, terms.due) if terms is not None else result
+
+
+def write_test_outputs(nb, result: NotebookResult) -> None:
+    """Each code grade cell's outputs: PASSED/FAILED with the test's message, and its points
+    (what nbgrader's SaveAutoGrades stores and its feedback shows).  Every code grade cell
+    gets one: nbgrader gives full points to a grade cell without output."""
+    import nbformat
+    by_id = {t.id: t for t in result.tests}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        if not meta.get("grade"):
+            continue
+        t = by_id.get(gid)
+        if t is not None:
+            text = ("PASSED: " if t.passed else "FAILED: ") + t.message + "\n"
+            points = t.points
+        else:
+            text = f"FAILED: depthlab has no test for the cell {gid}; it gets no automatic points\n"
+            points = 0.0
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
+                        nbformat.v4.new_output("execute_result", data={"text/plain": f"{points}"},
+                                               execution_count=None)]
+
+
+class StudentMessages(NbGraderPreprocessor):
+    """In ``nbgrader generate_feedback``: the test cells' outputs written again from the
+    result the autograded notebook carries, as the assignment's ``hidden_cases`` allows
+    now (so ``after_due`` feedback generated after the due date shows the cases)."""
+
+    def preprocess(self, nb, resources):
+        record = nb.metadata.get(RESULT_KEY)
+        if record:
+            write_test_outputs(nb, student_copy(NotebookResult.from_record(record), course_of(self)))
         return nb, resources
 
 
@@ -341,10 +369,11 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
 
 
 def _feedback_preprocessors():
-    """nbgrader's feedback steps with hidden tests cleared first."""
+    """nbgrader's feedback steps with hidden tests cleared first and the test cells' messages
+    as the student may read them (:class:`StudentMessages`)."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
-    return [ClearHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+    return [ClearHiddenTests, StudentMessages, GetGrades, CSSHTMLHeaderPreprocessor]
 
 
 def student_id(index: int, path: Path) -> str:

@@ -57,7 +57,9 @@ class OtterBackend:
         self.root = Path(root or course_root())
         self._scratch: Optional[Path] = None
         self.autograder = Path(autograder) if autograder else self._default_zip()
-        if config is not None:
+        from ..config import load_course
+        self.hidden_cases = load_course(self.root).terms(assignment).hidden_cases
+        if config is not None or self.hidden_cases != "full":
             self.autograder = self._with_limits(self.autograder, config)
 
     def _scratch_dir(self) -> Path:
@@ -65,12 +67,14 @@ class OtterBackend:
             self._scratch = Path(tempfile.mkdtemp(prefix="depthlab-otter-zip-"))
         return self._scratch
 
-    def _with_limits(self, zip_path: Path, config: GradingConfig) -> Path:
+    def _with_limits(self, zip_path: Path, config: Optional[GradingConfig]) -> Path:
         """A copy of the autograder zip whose plugin entry in otter_config.json carries
-        ``config``'s limits: otter hands a plugin its entry, so the limits reach it the
-        way they reach it on Gradescope, with no state in this process."""
+        ``config``'s limits and the course's ``hidden_cases`` for the assignment: otter hands
+        a plugin its entry, so they reach it the way they reach it on Gradescope, with no
+        state in this process."""
         target = self._scratch_dir() / f"limits-{zip_path.name}"
-        limits = {k: v for k, v in asdict(config).items() if k in CONFIG_KEYS}
+        limits = {k: v for k, v in asdict(config).items() if k in CONFIG_KEYS} if config is not None else {}
+        limits["hidden_cases"] = self.hidden_cases
         with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in src.infolist():
                 data = src.read(info)

@@ -176,7 +176,7 @@ class DepthlabPlugin(AbstractOtterPlugin):
     def after_grading(self, results):
         if self.result is None:
             return
-        replace_results(results, self.result)
+        replace_results(results, self.result, self.plugin_config.get("hidden_cases", "full"))
 
     def generate_report(self):
         r = self.result
@@ -248,24 +248,40 @@ class GradescopeResults(GradingResults):
       events, the isolation level) is for instructors only (otter writes the key
       only to show the stdout to students, with ``show_stdout``);
     - a top-level ``score``, depthlab's total: the specification requires it when
-      not every test has a score, and otter's "Public Tests" summary has none.
+      not every test has a score, and otter's "Public Tests" summary has none;
+    - each depthlab test's ``visibility`` as the assignment's ``hidden_cases`` asks
+      (:func:`depthlab.judge.visibility.gradescope_visibility`: ``after_due_date`` for
+      a test failing on a hidden case under ``after_due``, else ``visible``).
     """
+
+    #: otter test name -> Gradescope visibility (set by :func:`replace_results`)
+    depthlab_visibility: dict = {}
 
     def to_gradescope_dict(self, ag_config):
         out = super().to_gradescope_dict(ag_config)
         out["stdout_visibility"] = "hidden"
         out.setdefault("score", round(self.total, 5))
+        for test in out.get("tests", []):
+            if test.get("name") in self.depthlab_visibility:
+                test["visibility"] = self.depthlab_visibility[test["name"]]
         return out
 
 
-def replace_results(results, result: NotebookResult) -> None:
+def replace_results(results, result: NotebookResult, hidden_cases: str = "full") -> None:
     """Put depthlab's result into otter's ``GradingResults``: one public otter test per
-    depthlab test, scored with depthlab's points and worded with depthlab's message.
-    The object becomes a :class:`GradescopeResults` (instructor-only stdout)."""
+    depthlab test, scored with depthlab's points and worded with depthlab's message as the
+    student may read it (``hidden_cases``: the plugin configuration's, from course.toml,
+    see :mod:`depthlab.judge.visibility`; with ``after_due`` the message is the full one,
+    and Gradescope holds the test back until the due date).  The object becomes a
+    :class:`GradescopeResults` (instructor-only stdout); the full result stays in the
+    plugin data, for the instructor."""
     from otter.test_files.abstract_test import TestCase, TestCaseResult
     from otter.test_files.exception_test import ExceptionTestFile
+    from ..judge.visibility import AFTER_DUE, FULL, for_students, gradescope_visibility
+    shown = for_students(result, FULL if hidden_cases == AFTER_DUE else hidden_cases)
+    visibility = {question_name(t.id): gradescope_visibility(hidden_cases, t) for t in result.tests}
     files = []
-    for t in result.tests:
+    for t in shown.tests:
         case = TestCase(name=t.id, body=None, hidden=False, points=float(t.max_points),
                         success_message=t.message if t.passed else None, failure_message=None)
         tf = ExceptionTestFile(question_name(t.id), f"depthlab:{t.id}", [case], all_or_nothing=False)
@@ -275,6 +291,7 @@ def replace_results(results, result: NotebookResult) -> None:
     results.results = {tf.name: tf for tf in files}
     if type(results) is GradingResults:
         results.__class__ = GradescopeResults
+    results.depthlab_visibility = visibility
     if getattr(results, "_catastrophic_error", None) is not None:
         results._catastrophic_error = None   # otter's empty run failing says nothing about depthlab's grading
     notes = []
