@@ -5,7 +5,8 @@ feedback (``feedback/<student>/<a>/<a>.html``, so ``nbgrader release_feedback``
 can hand it out): the score, each test passed or failed with its message (and
 the other failing cases, by their labels), notes about the submission, and the
 student's written answers with the TA's grade and comment once the gradebook
-has them.  Beside a failing test's message is the student's own code of that
+has them.  A failing hidden case shows what the assignment's ``hidden_cases``
+in course.toml allows (:mod:`depthlab.judge.visibility`).  Beside a failing test's message is the student's own code of that
 function (their solution cell), so a TA following the report's link reads
 both.
 
@@ -106,8 +107,12 @@ def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path
     if unknown:
         raise ValueError(f"no graded result of {', '.join(unknown)} for {assignment}: "
                          f"run `depthlab autograde {assignment} --student ID` first")
+    from .config import load_course
+    from .judge.visibility import for_students
+    terms = load_course(root).terms(assignment)   # what a failing hidden case may show (course.toml)
     written = []
     for result in results:
+        result = for_students(result, terms.hidden_cases, terms.due)
         student = result.student
         if not student or (wanted is not None and student not in wanted):
             continue
@@ -118,5 +123,21 @@ def feedback(assignment: str, *, root: Optional[Path] = None, out: Optional[Path
                    for w in written_answers(notebook)]
         path = out / student / assignment / f"{assignment}.html"
         write_atomic(path, render(result, answers, solution_code(notebook)).encode("utf-8"))
+        _exchange_files(notebook.parent, path.parent)
         written.append(path)
     return written
+
+
+#: what ``nbgrader release_feedback`` reads beside each page: the submission's time and the
+#: secret its exchange file name is hashed with (nbgrader 0.9.6, exchange/default/release_feedback.py;
+#: ``nbgrader submit`` writes both, ``collect`` brings them into submitted/<student>/<a>/)
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+def _exchange_files(submitted: Path, feedback_dir: Path) -> None:
+    """Copy the submission's exchange files beside its feedback page, as ``nbgrader
+    generate_feedback`` does, so that ``nbgrader release_feedback`` hands out our page."""
+    import shutil
+    for name in EXCHANGE_FILES:
+        if (submitted / name).is_file():
+            shutil.copyfile(submitted / name, feedback_dir / name)
