@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from traitlets.config import Config
 
 from depthlab import classgen
 from depthlab.config import CourseConfigError, load_course
@@ -123,6 +124,24 @@ def test_gradescope_results_carry_the_choice_as_visibility():
     # after_due: Gradescope holds the failing test back until the due date, then shows it in full
     assert seen["after_due"][name]["visibility"] == "after_due_date" and PROBLEM in seen["after_due"][name]["output"]
     assert seen["after_due"][otter_assign.question_name("test_sigmoid")]["visibility"] == "visible"
+
+
+def test_nbgrader_feedback_rewrites_only_the_test_cells(tmp_path):
+    """StudentMessages (in generate_feedback) writes the graded cells' messages as the student
+    may read them, from the record the autograded notebook carries; the student's own
+    outputs stay."""
+    from depthlab.engines.nbgrader_engine import RESULT_KEY, StudentMessages
+    (tmp_path / "course.toml").write_text(toml("hint"))
+    own = nbformat.v4.new_output("stream", name="stdout", text="my own print\n")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print('my own print')", outputs=[own]),
+        nbformat.v4.new_code_cell("", metadata={"nbgrader": {"grade": True, "grade_id": "test_backprop_chain",
+                                                             "points": 3.0}})])
+    nb.metadata[RESULT_KEY] = failing().to_record()
+    StudentMessages(config=Config({"CourseDirectory": {"root": str(tmp_path)}})).preprocess(nb, {})
+    assert nb.cells[0].outputs == [own]
+    assert nb.cells[1].outputs[0]["text"] == f"FAILED: backprop_chain: fails on a hidden case. Hint: {HINT}\n"
+    assert nb.cells[1].outputs[1]["data"]["text/plain"] == "1.0"
 
 
 # --------------------------------------------------------------------------- both engines, one notebook

@@ -220,6 +220,9 @@ class DepthlabJudge(NbGraderPreprocessor):
             graded = GradedNotebook(grader.ungraded(name, "nbgrader", f"depthlab could not grade it: {exc}",
                                                     info["student"]))
         result = graded.result
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []   # the student's own outputs come back below, from the sandboxed run
         write_test_outputs(nb, student_copy(result, course_of(self)))
         for index, outputs in graded.cell_outputs.items():
             # outputs of the student's own cells (solution cells by grade_id, added cells by cell id)
@@ -248,16 +251,14 @@ def student_copy(result: NotebookResult, root: Optional[Path]) -> NotebookResult
 def write_test_outputs(nb, result: NotebookResult) -> None:
     """Each code grade cell's outputs: PASSED/FAILED with the test's message, and its points
     (what nbgrader's SaveAutoGrades stores and its feedback shows).  Every code grade cell
-    gets one: nbgrader gives full points to a grade cell without output."""
+    gets one: nbgrader gives full points to a grade cell without output.  Other cells
+    are left alone."""
     import nbformat
     by_id = {t.id: t for t in result.tests}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
-        if cell.cell_type != "code":
-            continue
-        cell.outputs = []
-        if not meta.get("grade"):
+        if cell.cell_type != "code" or not meta.get("grade"):
             continue
         t = by_id.get(gid)
         if t is not None:
