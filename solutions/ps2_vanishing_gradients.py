@@ -130,3 +130,51 @@ def jacobian_power_norms(J, n):
         P = P @ J
         norms[k] = np.linalg.norm(P, 2)
     return norms
+
+
+# --------------------------------------------------------------------------- short questions
+# Each question of the notebook is answered by a function of no arguments.  The
+# numbers are what the notebook's given cells print, computed here with the same
+# seeds from the functions above (each function stands alone: the notebook's
+# solution cell of a question holds only its answer).
+
+def answer_best_activation():
+    """Question 1 (predict, then run): at weight scale sigma = 1, which activation keeps
+    the largest median |dL/dh_0| after 20 layers: (a) sigmoid, (b) tanh, (c) ReLU.
+    (b): tanh's slope reaches 1 (the sigmoid's 1/4), and a one-node ReLU chain dies at
+    its first negative weight."""
+    return "b"
+
+
+def answer_tanh_factor():
+    """Question 2 (read off the table): the typical factor per layer of the tanh chains
+    at sigma = 1, (median |dL/dh_0|) ** (1 / 20), from the 400 chains of the table."""
+    m = 20
+    W = np.random.default_rng(3).normal(size=(400, m))          # the table's draws, sigma = 1
+    h = [np.ones(W.shape[0])]
+    for t in range(m):
+        h.append(np.tanh(W[:, t] * h[t]))
+    g = np.ones(W.shape[0])
+    for t in range(m - 1, -1, -1):
+        g = (1.0 - np.tanh(W[:, t] * h[t]) ** 2) * W[:, t] * g
+    return float(np.median(np.abs(g)) ** (1.0 / m))
+
+
+def answer_tanh_large_scale():
+    """Question 3 (choose an explanation): why tanh keeps far less gradient at sigma = 8
+    than at sigma = 2.  (b): the pre-activations land where tanh is saturated."""
+    return "b"
+
+
+def answer_wide_growth():
+    """Question 4 (predict, then run): the smallest sigma of 1, 4, 8, 16, 32 at which
+    ||dh_20/dh_0||_2 of the wide sigmoid layers (n = 48, the notebook's seeds) exceeds 1."""
+    n, m = 48, 20
+    rng = np.random.default_rng(2)
+    x_wide = rng.normal(size=n)
+    grows = []
+    for sigma in (1, 4, 8, 16, 32):                 # drawn in the notebook's order
+        Ws = [rng.normal(0.0, sigma / np.sqrt(n), size=(n, n)) for _ in range(m)]
+        if np.linalg.norm(chain_jacobian(Ws, x_wide), 2) > 1.0:
+            grows.append(sigma)
+    return min(grows)

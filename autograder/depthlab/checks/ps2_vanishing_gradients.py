@@ -18,6 +18,7 @@ import numpy as np
 
 from depthlab.checks import fixtures_ps2_vanishing_gradients as fx
 from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.questions_ps2_vanishing_gradients import QUESTIONS, answer  # noqa: F401
 from depthlab.checks.toolkit import has_nan, integers, same, shape
 from depthlab.judge.compare import judge_close
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
@@ -695,5 +696,6 @@ SPEC = AssignmentSpec(
         FunctionTest("spectral_radius", 1, spectral_radius_cases, mistakes=mistake.of("spectral_radius")),
         FunctionTest("jacobian_power_norms", 2, jacobian_power_norms_cases, diagnose=diagnose_jacobian_power_norms,
                      mistakes=mistake.of("jacobian_power_norms")),
+        *QUESTIONS,
     ),
 )
