@@ -88,6 +88,34 @@ def gradient_magnitudes(W, x):
     return out
 
 
+def activation_gradient_magnitudes(W, x, activation):
+    """``gradient_magnitudes`` for the chain ``h[t+1] = phi(w[t] * h[t])`` with the activation
+    ``phi`` named by ``activation``: ``"sigmoid"``, ``"tanh"`` or ``"relu"`` (``max(z, 0)``,
+    whose slope is taken as 0 at ``z = 0``); any other name raises ``ValueError``.
+
+    Row ``i`` is ``|dL/dh_t|``, ``t = 0..m``, of the chain with weights ``W[i]`` and input
+    ``x``, by (4.1) with ``phi'`` in place of ``sigmoid'`` and ``dL_do = 1``; shape
+    ``(n_trials, m + 1)``.  For ``"sigmoid"`` it equals ``gradient_magnitudes(W, x)``.
+    """
+    slopes = {"sigmoid": (sigmoid, sigmoid_prime),
+              "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+              "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float))}
+    if activation not in slopes:
+        raise ValueError(f"activation must be one of {sorted(slopes)}, got {activation!r}")
+    phi, dphi = slopes[activation]
+    W = np.asarray(W, dtype=float)
+    n_trials, m = W.shape
+    h = np.empty((n_trials, m + 1))
+    h[:, 0] = float(x)
+    for t in range(m):
+        h[:, t + 1] = phi(W[:, t] * h[:, t])
+    g = np.empty((n_trials, m + 1))
+    g[:, m] = 1.0
+    for t in range(m - 1, -1, -1):
+        g[:, t] = dphi(W[:, t] * h[:, t]) * W[:, t] * g[:, t + 1]
+    return np.abs(g)
+
+
 def layer_jacobian(W, h):
     """Jacobian of ``h_next = sigmoid(W @ h)`` with respect to ``h``:
     ``diag(sigmoid_prime(W @ h)) @ W``, shape ``(n_out, n_in)``."""
@@ -149,15 +177,8 @@ def answer_best_activation():
 def answer_tanh_factor():
     """Question 2 (read off the table): the typical factor per layer of the tanh chains
     at sigma = 1, (median |dL/dh_0|) ** (1 / 20), from the 400 chains of the table."""
-    m = 20
-    W = np.random.default_rng(3).normal(size=(400, m))          # the table's draws, sigma = 1
-    h = [np.ones(W.shape[0])]
-    for t in range(m):
-        h.append(np.tanh(W[:, t] * h[t]))
-    g = np.ones(W.shape[0])
-    for t in range(m - 1, -1, -1):
-        g = (1.0 - np.tanh(W[:, t] * h[t]) ** 2) * W[:, t] * g
-    return float(np.median(np.abs(g)) ** (1.0 / m))
+    W = np.random.default_rng(3).normal(size=(400, 20))          # the table's draws, sigma = 1
+    return float(np.median(activation_gradient_magnitudes(W, 1.0, "tanh")[:, 0]) ** (1.0 / 20))
 
 
 def answer_tanh_large_scale():
