@@ -27,7 +27,7 @@ LARGE_MODULES = {
     # each assignment's hidden tests: one FunctionTest, its cases, judge and mistake
     # diagnoses per graded function, registered in one place (STYLE.md, point 4)
     "depthlab.checks.ps1_gradient_ratios": 671,
-    "depthlab.checks.ps2_vanishing_gradients": 699,
+    "depthlab.checks.ps2_vanishing_gradients": 701,
     "depthlab.checks.ps3_cliffs_valleys": 682,
     "depthlab.checks.ps4_convexity": 636,
     # otter assign's notebook rewriting (its README text moved to assignments_README.md)
