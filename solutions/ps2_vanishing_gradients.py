@@ -88,6 +88,34 @@ def gradient_magnitudes(W, x):
     return out
 
 
+def activation_gradient_magnitudes(W, x, activation):
+    """``gradient_magnitudes`` for the chain ``h[t+1] = phi(w[t] * h[t])`` with the activation
+    ``phi`` named by ``activation``: ``"sigmoid"``, ``"tanh"`` or ``"relu"`` (``max(z, 0)``,
+    whose slope is taken as 0 at ``z = 0``); any other name raises ``ValueError``.
+
+    Row ``i`` is ``|dL/dh_t|``, ``t = 0..m``, of the chain with weights ``W[i]`` and input
+    ``x``, by (4.1) with ``phi'`` in place of ``sigmoid'`` and ``dL_do = 1``; shape
+    ``(n_trials, m + 1)``.  For ``"sigmoid"`` it equals ``gradient_magnitudes(W, x)``.
+    """
+    slopes = {"sigmoid": (sigmoid, sigmoid_prime),
+              "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+              "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float))}
+    if activation not in slopes:
+        raise ValueError(f"activation must be one of {sorted(slopes)}, got {activation!r}")
+    phi, dphi = slopes[activation]
+    W = np.asarray(W, dtype=float)
+    n_trials, m = W.shape
+    h = np.empty((n_trials, m + 1))
+    h[:, 0] = float(x)
+    for t in range(m):
+        h[:, t + 1] = phi(W[:, t] * h[:, t])
+    g = np.empty((n_trials, m + 1))
+    g[:, m] = 1.0
+    for t in range(m - 1, -1, -1):
+        g[:, t] = dphi(W[:, t] * h[:, t]) * W[:, t] * g[:, t + 1]
+    return np.abs(g)
+
+
 def layer_jacobian(W, h):
     """Jacobian of ``h_next = sigmoid(W @ h)`` with respect to ``h``:
     ``diag(sigmoid_prime(W @ h)) @ W``, shape ``(n_out, n_in)``."""
@@ -130,3 +158,44 @@ def jacobian_power_norms(J, n):
         P = P @ J
         norms[k] = np.linalg.norm(P, 2)
     return norms
+
+
+# --------------------------------------------------------------------------- short questions
+# Each question of the notebook is answered by a function of no arguments.  The
+# numbers are what the notebook's given cells print, computed here with the same
+# seeds from the functions above (each function stands alone: the notebook's
+# solution cell of a question holds only its answer).
+
+def answer_best_activation():
+    """Question 1 (predict, then run): at weight scale sigma = 1, which activation keeps
+    the largest median |dL/dh_0| after 20 layers: (a) sigmoid, (b) tanh, (c) ReLU.
+    (b): tanh's slope reaches 1 (the sigmoid's 1/4), and a one-node ReLU chain dies at
+    its first negative weight."""
+    return "b"
+
+
+def answer_tanh_factor():
+    """Question 2 (read off the table): the typical factor per layer of the tanh chains
+    at sigma = 1, (median |dL/dh_0|) ** (1 / 20), from the 400 chains of the table."""
+    W = np.random.default_rng(3).normal(size=(400, 20))          # the table's draws, sigma = 1
+    return float(np.median(activation_gradient_magnitudes(W, 1.0, "tanh")[:, 0]) ** (1.0 / 20))
+
+
+def answer_tanh_large_scale():
+    """Question 3 (choose an explanation): why tanh keeps far less gradient at sigma = 8
+    than at sigma = 2.  (b): the pre-activations land where tanh is saturated."""
+    return "b"
+
+
+def answer_wide_growth():
+    """Question 4 (predict, then run): the smallest sigma of 1, 4, 8, 16, 32 at which
+    ||dh_20/dh_0||_2 of the wide sigmoid layers (n = 48, the notebook's seeds) exceeds 1."""
+    n, m = 48, 20
+    rng = np.random.default_rng(2)
+    x_wide = rng.normal(size=n)
+    grows = []
+    for sigma in (1, 4, 8, 16, 32):                 # drawn in the notebook's order
+        Ws = [rng.normal(0.0, sigma / np.sqrt(n), size=(n, n)) for _ in range(m)]
+        if np.linalg.norm(chain_jacobian(Ws, x_wide), 2) > 1.0:
+            grows.append(sigma)
+    return min(grows)

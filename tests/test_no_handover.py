@@ -51,8 +51,16 @@ HANDOVER: dict[str, dict[str, list[str]]] = {
     # ps2-ps4 from the second edition's own list (/work/helpers/notes/edition.md), rewritten over
     # normalised text and widened to the LaTeX, prose and code forms of each result.
     "ps2_vanishing_gradients": {
-        # sigmoid_prime is not listed: its result Phi(z)(1 - Phi(z)) is given as the definition
-        # (derived in full in `sigmoid-prime-md`); the task is to code it with `sigmoid`.
+        "sigmoid_prime": [                             # Phi'(z) = Phi(z)(1 - Phi(z)) = e^-z / (1 + e^-z)^2
+            r"(sigmoid|\\phi|\\sigma|\\varphi|s)(\([^()]*\))?\(1(\.0)?-(sigmoid|\\phi|\\sigma|\\varphi|s)(\([^()]*\))?\)",
+            r"\(1(\.0)?-(sigmoid|\\phi|\\sigma|\\varphi|s)(\([^()]*\))?\)(sigmoid|\\phi|\\sigma|\\varphi|s)(?![a-z_])",
+            r"([a-z]\w*)(\^)?\(1(\.0)?-\1(\^)?\)",                 # any x (1 - x): s2 (1 - s2), h^* (1 - h^*)
+            r"([a-z]\w*)(\([^()]*\))?-\1(\([^()]*\))?\^2",           # s - s**2
+            r"(sigmoid|\\phi|\\sigma)\(([^()]+)\)(sigmoid|\\phi|\\sigma)\(-\2\)",   # Phi(z) Phi(-z)
+            r"(sigmoid|\\phi|\\sigma)\(-([^()]+)\)(sigmoid|\\phi|\\sigma)\(\2\)",
+            r"e\^\{-z\}\}\{\(1\+e\^\{-z\}\)\^",                        # \frac{e^{-z}}{(1 + e^{-z})^2}
+            r"exp\(-z\)/\(1(\.0)?\+(np\.)?exp\(-z\)\)\^",               # exp(-z) / (1 + exp(-z))**2
+        ],
         "weight_grads_chain": [                        # dL/dw_{t+1} = g_{t+1} Phi'(w_{t+1} h_t) h_t
             r"sigmoid_prime\([^()]*\)h\[(t|:-1)\]", r"h\[(t|:-1)\]sigmoid_prime\(",
             r"sigmoid_prime\([^()]*\)g\[(t\+1|1:)\]h\[(t|:-1)\]",
@@ -123,6 +131,14 @@ FIRST_EDITION_PS1 = [
 FIRST_EDITION = {
     "ps1_gradient_ratios": FIRST_EDITION_PS1,
     "ps2_vanishing_gradients": [
+        r"Differentiating, $\Phi'(z) = \dfrac{e^{-z}}{(1 + e^{-z})^2} = \Phi(z)\,\bigl(1 - \Phi(z)\bigr)$.",
+        r"**Task.** `sigmoid_prime(z)` returns $\Phi(z)(1 - \Phi(z))$ elementwise (use",
+        '"""Derivative of the sigmoid, sigmoid(z) * (1 - sigmoid(z)), elementwise; at most 0.25.',
+        "# Symmetric: sigmoid'(-2) = sigmoid'(2) = sigmoid(2) * sigmoid(-2) = 0.104994.",
+        'assert_close(sigmoid_prime(np.array([-2.0, 0.0, 2.0])), [s2 * (1 - s2), 0.25, s2 * (1 - s2)], ',
+        r"""ax.plot(z, sigmoid_prime(z), label=r"$\Phi'(z) = \Phi(z)\,(1 - \Phi(z))$")""",
+        r"$12\,\Phi'(-1.76) = 12\,h^*(1 - h^*) \approx 1.50$: the gradient grows like",
+        "factor = 12 * h_star * (1 - h_star)",
         r"\frac{\partial L}{\partial w_{t+1}} = \Phi'(w_{t+1} h_t)\; h_t\; \frac{\partial L}{\partial h_{t+1}} ,",
         '"""dL/dw[t] = sigmoid_prime(w[t] * h[t]) * h[t] * g[t+1] for t = 0..m-1; shape (m,).',
         r"\qquad J_t = \operatorname{diag}\bigl(\Phi'(W_t h_{t-1})\bigr)\, W_t :",

@@ -33,6 +33,7 @@ from depthlab.checks.ps2_vanishing_gradients_jacobians import (chain_jacobian_ca
                                                                diagnose_jacobian_power_norms,
                                                                jacobian_power_norms_cases, layer_jacobian_cases,
                                                                mistake as jacobians_mistakes, spectral_radius_cases)
+from depthlab.checks.questions_ps2_vanishing_gradients import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
 from depthlab.judge.spec import AssignmentSpec, FunctionTest
 
 #: every catalogued mistake of the functions, in the order of the parts
@@ -64,5 +65,6 @@ SPEC = AssignmentSpec(
         FunctionTest("spectral_radius", 1, spectral_radius_cases, mistakes=mistake.of("spectral_radius")),
         FunctionTest("jacobian_power_norms", 2, jacobian_power_norms_cases, diagnose=diagnose_jacobian_power_norms,
                      mistakes=mistake.of("jacobian_power_norms")),
+        *QUESTIONS,
     ),
 )

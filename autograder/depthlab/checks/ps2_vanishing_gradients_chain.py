@@ -90,14 +90,14 @@ def sigmoid_prime_cases(rng):
     ]
 
 
-@mistake("the factor is (1 - sigmoid(z)), not (1 - z)")
+@mistake("your formula of step 2 is written with sigmoid(z) alone: one of its factors uses z where sigmoid(z) belongs")
 def sigmoid_prime__one_minus_z(z):
     return sigmoid(z) * (1.0 - np.asarray(z, dtype=float))
 
 
-@mistake("1 - sigmoid(z)**2 is the pattern of tanh's derivative; the sigmoid's is sigmoid(z) * (1 - sigmoid(z))")
+@mistake("1 - sigmoid(z)**2 is 3/4 at z = 0, three times the slope there: differentiate 1 / (1 + exp(-z)) (step 1), "
+         "then rewrite the result with sigmoid(z) (step 2)")
 def sigmoid_prime__tanh_pattern(z):
-    """The derivative of tanh is 1 - tanh**2; copying that pattern for the sigmoid is wrong."""
     return 1.0 - sigmoid(z) ** 2
 
 
