@@ -22,6 +22,7 @@ import numpy as np
 
 from depthlab.checks import fixtures_ps4_convexity as fixtures
 from depthlab.checks.mistakes import Catalogue
+from depthlab.checks.questions_ps4_convexity import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
 from depthlab.checks.toolkit import as_array, build, random_spd
 from depthlab.judge.compare import fmt, precheck
 from depthlab.judge.spec import AssignmentSpec, Case, Fixture, FunctionTest, Verdict
@@ -632,5 +633,6 @@ SPEC = AssignmentSpec(
                      mistakes=mistake.of("multistart_descent")),
         FunctionTest("distinct_minima", 3, distinct_minima_cases, diagnose=diagnose_distinct_minima,
                      mistakes=mistake.of("distinct_minima")),
+        *QUESTIONS,
     ),
 )
