@@ -6,7 +6,7 @@ import pytest
 
 from depthlab.checks import fixtures_ps4_convexity as F
 from solutions.ps4_convexity import (answer_claims_rejected, answer_multistart_minima, answer_seeds_reading,
-                                     answer_single_minimum, check_convexity, compose, distinct_minima, is_psd,
+                                     answer_single_minimum, answer_starts_in_lowest, check_convexity, compose, distinct_minima, is_psd,
                                      jensen_gap, multistart_descent, permute_hidden, quadratic_minimizer)
 
 
@@ -297,6 +297,11 @@ def test_network_loss_fixture_matches_the_network():
 
 # --- the short questions -------------------------------------------------------
 
+def wavy_loss(w):
+    """The multi-start cell's loss (the reference's answers carry their own copy: each is self-contained)."""
+    return 0.1 * w ** 2 + np.sin(2 * w) + 0.3 * np.sin(5 * w) - 5 * np.exp(-((w + 6.6) / 0.35) ** 2)
+
+
 def test_answer_claims_rejected_counts_the_functions_that_bend_down():
     """Question 1: the four of the six that bend down somewhere in [-3, 3] (second derivative
     negative there) are rejected; ReLU and softplus, convex on the whole line, are not."""
@@ -318,13 +323,23 @@ def test_answer_claims_rejected_counts_the_functions_that_bend_down():
 def test_answer_multistart_minima_is_the_number_of_dips_within_reach():
     """Question 3: every local minimum of the wavy loss right of the deep well's basin (its
     hump near -5.9, left of the leftmost start -5.5) is reached by some start; the well is not."""
-    def loss(w):
-        return 0.1 * w ** 2 + np.sin(2 * w) + 0.3 * np.sin(5 * w) - 5 * np.exp(-((w + 6.6) / 0.35) ** 2)
     ws = np.linspace(-7, 6.5, 27001)
-    L = loss(ws)
+    L = wavy_loss(ws)
     dips = ws[1:-1][(L[1:-1] < L[:-2]) & (L[1:-1] < L[2:])]
     assert len(dips) == 7 and dips.min() < -6.5
     assert answer_multistart_minima() == len(dips) - 1
+
+
+def test_answer_starts_in_lowest_no_start_lies_in_the_deep_wells_basin():
+    """Question 3: the lowest point of [-7, 6.5] is the narrow well near -6.6, and the hump that
+    bounds its basin lies left of the leftmost start -5.5, so no start can end there."""
+    ws = np.linspace(-7, 6.5, 27001)
+    L = wavy_loss(ws)
+    assert -6.7 < ws[np.argmin(L)] < -6.5
+    left = (ws > ws[np.argmin(L)]) & (ws < -5.5)
+    hump = ws[left][np.argmax(L[left])]
+    assert hump < -5.5 and np.all(np.diff(L[(ws > hump) & (ws <= -5.5)]) < 0)   # downhill to the right of it
+    assert answer_starts_in_lowest() == 0
 
 
 def test_choice_answers_are_offered_letters():

@@ -63,7 +63,27 @@ def answer_single_minimum__other_seed_would_pass():
     return "d"
 
 
-# --------------------------------------------------------------------------- 3: read off the output (section 7)
+# --------------------------------------------------------------------------- 3: predict, then run (section 7)
+
+@answer("that is how many starts end in the lowest of the minima the starts reach; is that the lowest "
+        "point of the drawn curve? Look at the last term of the formula: where is its well, and how wide?")
+def answer_starts_in_lowest__lowest_found():
+    return 5   # the starts that end at w = -0.474, the best minimum multi-start reports
+
+
+@answer("descent goes downhill from where it starts and stops in the first dip it meets, not in the "
+        "lowest one; where would a start have to be to fall into the lowest?")
+def answer_starts_in_lowest__all_starts():
+    return 23
+
+
+@answer("the leftmost start is at -5.5; the well's term is negligible more than about three widths "
+        "(0.35 each) from its centre: which way does the loss slope at -5.5?")
+def answer_starts_in_lowest__the_leftmost_start():
+    return 1
+
+
+# --------------------------------------------------------------------------- 4: read off the output (section 7)
 
 @answer("that is the number of starts; many starts end in the same minimum, and the table merges them")
 def answer_multistart_minima__counts_the_starts():
@@ -82,7 +102,7 @@ def answer_multistart_minima__every_dip_of_the_curve():
     return 7
 
 
-# --------------------------------------------------------------------------- 4: choose an explanation (section 7)
+# --------------------------------------------------------------------------- 5: choose an explanation (section 7)
 
 @answer("look at the horizontal axis of the histogram: it is log10 of the loss, and the bars do not sit "
         "in one place. Compare the printed lowest and highest losses")
@@ -110,6 +130,9 @@ QUESTIONS = (
     question("answer_single_minimum", 1, choices=("a", "b", "c", "d"), mistakes=answer.of("answer_single_minimum"),
              teach="look at the graph of 1 - exp(-w^2) far from 0 and at the witness your checker printed: "
                    "where on the segment does the point lie, and how does the graph bend there?"),
+    question("answer_starts_in_lowest", 1, mistakes=answer.of("answer_starts_in_lowest"),
+             teach="find the lowest point of the drawn curve, then follow descent from each start downhill: "
+                   "which dip does it stop in?"),
     question("answer_multistart_minima", 1, mistakes=answer.of("answer_multistart_minima"),
              teach="count the lines of the table the multi-start cell prints (the stars of its figure)"),
     question("answer_seeds_reading", 1, choices=("a", "b", "c", "d"), mistakes=answer.of("answer_seeds_reading"),
