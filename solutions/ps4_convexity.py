@@ -118,8 +118,15 @@ def answer_single_minimum():
     return "b"
 
 
+
+def answer_twin_midpoint():
+    """Question 3 (predict, then run): the loss halfway between the trained network of
+    section 6 and its reordered twin. (c): far higher than at the ends, by orders of
+    magnitude (2.33 against 2.6e-4): each unit halfway averages two different units."""
+    return "c"
+
 def answer_multistart_minima():
-    """Question 4 (read off the output): how many distinct minima the 23 starts of the
+    """Question 5 (read off the output): how many distinct minima the 23 starts of the
     multi-start cell reach on the wavy loss (descent at rate 0.02 for 1000 steps,
     near-duplicates within 1e-3 merged)."""
     def wavy_grad(w):
@@ -130,14 +137,14 @@ def answer_multistart_minima():
 
 
 def answer_seeds_reading():
-    """Question 5 (choose an explanation): what the 30 trainings of section 7 show.
+    """Question 6 (choose an explanation): what the 30 trainings of section 7 show.
     (b): the final losses differ by orders of magnitude, yet each is a small fraction
     of the constant prediction's loss."""
     return "b"
 
 
 def answer_starts_in_lowest():
-    """Question 3 (predict, then run): how many of the 23 starts of the multi-start cell
+    """Question 4 (predict, then run): how many of the 23 starts of the multi-start cell
     end in the lowest minimum of the wavy loss on [-7, 6.5] (descent at rate 0.02 for
     1000 steps; "in" meaning within 1e-3 of it)."""
     def wavy_loss(w):

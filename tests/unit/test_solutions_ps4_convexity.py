@@ -6,8 +6,9 @@ import pytest
 
 from depthlab.checks import fixtures_ps4_convexity as F
 from solutions.ps4_convexity import (answer_claims_rejected, answer_multistart_minima, answer_seeds_reading,
-                                     answer_single_minimum, answer_starts_in_lowest, check_convexity, compose, distinct_minima, is_psd,
-                                     jensen_gap, multistart_descent, permute_hidden, quadratic_minimizer)
+                                     answer_single_minimum, answer_starts_in_lowest, answer_twin_midpoint,
+                                     check_convexity, compose, distinct_minima, is_psd, jensen_gap,
+                                     multistart_descent, permute_hidden, quadratic_minimizer)
 
 
 def numerical_grad(f, w, eps=1e-6):
@@ -344,4 +345,5 @@ def test_answer_starts_in_lowest_no_start_lies_in_the_deep_wells_basin():
 
 def test_choice_answers_are_offered_letters():
     assert answer_single_minimum() in "abcd" and len(answer_single_minimum()) == 1
+    assert answer_twin_midpoint() in "abcd" and len(answer_twin_midpoint()) == 1
     assert answer_seeds_reading() in "abcd" and len(answer_seeds_reading()) == 1

@@ -63,7 +63,27 @@ def answer_single_minimum__other_seed_would_pass():
     return "d"
 
 
-# --------------------------------------------------------------------------- 3: predict, then run (section 7)
+# --------------------------------------------------------------------------- 3: predict, then run (section 6)
+
+@answer("the two ends compute the same function, but the point halfway has weights of its own: each hidden "
+        "unit there is the average of two different units. Does that average compute what either one did?")
+def answer_twin_midpoint__same_function():
+    return "a"
+
+
+@answer("averaging the outputs of two networks could do that; here the weights are averaged, inside the "
+        "tanh. Compare the third curve of the left panel with the data")
+def answer_twin_midpoint__averaging_helps():
+    return "b"
+
+
+@answer("the same numbers in another order are a different point: compare the printed loss halfway with "
+        "the trained network's loss, how many times larger is it?")
+def answer_twin_midpoint__a_little_higher():
+    return "d"
+
+
+# --------------------------------------------------------------------------- 4: predict, then run (section 7)
 
 @answer("that is how many starts end in the lowest of the minima the starts reach; is that the lowest "
         "point of the drawn curve? Look at the last term of the formula: where is its well, and how wide?")
@@ -83,7 +103,7 @@ def answer_starts_in_lowest__the_leftmost_start():
     return 1
 
 
-# --------------------------------------------------------------------------- 4: read off the output (section 7)
+# --------------------------------------------------------------------------- 5: read off the output (section 7)
 
 @answer("that is the number of starts; many starts end in the same minimum, and the table merges them")
 def answer_multistart_minima__counts_the_starts():
@@ -102,7 +122,7 @@ def answer_multistart_minima__every_dip_of_the_curve():
     return 7
 
 
-# --------------------------------------------------------------------------- 5: choose an explanation (section 7)
+# --------------------------------------------------------------------------- 6: choose an explanation (section 7)
 
 @answer("look at the horizontal axis of the histogram: it is log10 of the loss, and the bars do not sit "
         "in one place. Compare the printed lowest and highest losses")
@@ -130,6 +150,9 @@ QUESTIONS = (
     question("answer_single_minimum", 1, choices=("a", "b", "c", "d"), mistakes=answer.of("answer_single_minimum"),
              teach="look at the graph of 1 - exp(-w^2) far from 0 and at the witness your checker printed: "
                    "where on the segment does the point lie, and how does the graph bend there?"),
+    question("answer_twin_midpoint", 1, choices=("a", "b", "c", "d"), mistakes=answer.of("answer_twin_midpoint"),
+             teach="compare the printed loss halfway with the trained network's loss, and the left panel's "
+                   "curve halfway with the data"),
     question("answer_starts_in_lowest", 1, mistakes=answer.of("answer_starts_in_lowest"),
              teach="find the lowest point of the drawn curve, then follow descent from each start downhill: "
                    "which dip does it stop in?"),
