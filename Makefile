@@ -5,7 +5,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast install release validate bench bench-otter doctor clean
+.PHONY: demo test test-fast install release validate bench bench-otter bench-student doctor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench: $(STAMP)
 
 bench-otter: $(STAMP)
 	$(BIN)/python benchmarks/bench_otter.py
+
+bench-student: $(STAMP)
+	$(BIN)/python benchmarks/bench_student.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) gradebook.db submitted autograded feedback .depthlab demo-output

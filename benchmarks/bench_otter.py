@@ -56,15 +56,15 @@ def plain_master(assignment: str) -> str:
     source's hidden test blocks as otter hidden tests (what a course without
     depthlab would grade with)."""
     import nbformat
-    from depthlab.engines import otter_assign
+    from depthlab.engines import otter_master
     from depthlab.judge.notebook import grade_id
-    master = otter_assign.master_notebook(assignment)
+    master = otter_master.master_notebook(assignment)
     src = nbformat.read(str(REPO / "source" / assignment / f"{assignment}.ipynb"), as_version=4)
     hidden = {}
     for cell in src.cells:
         m = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)
         if m and grade_id(cell):
-            hidden[otter_assign.question_name(grade_id(cell))] = (m.group(1), cell.metadata.nbgrader.get("points", 1))
+            hidden[otter_master.question_name(grade_id(cell))] = (m.group(1), cell.metadata.nbgrader.get("points", 1))
     config = master.cells[0]
     config.source = config.source.split("\ngenerate:")[0] + "\ngenerate:\n  show_hidden: false\n"
     config.source = re.sub(r"requirements:\n  - .*\n", "", config.source)
@@ -72,7 +72,7 @@ def plain_master(assignment: str) -> str:
         m = re.match(r"otter-q-(\w+)-hidden$", cell.get("id", ""))
         if m and m.group(1) in hidden:
             code, points = hidden[m.group(1)]
-            fn = otter_assign.public_test_function(code, f"test_{m.group(1)}_hidden")
+            fn = otter_master.public_test_function(code, f"test_{m.group(1)}_hidden")
             if fn:
                 cell.source = f'""" # BEGIN TEST CONFIG\nhidden: true\npoints: {points}\n""" # END TEST CONFIG\n' + fn
     return nbformat.writes(master)

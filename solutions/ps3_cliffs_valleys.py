@@ -131,3 +131,39 @@ def plot_paths(ax, loss_fn, paths, extent):
     ax.set_ylabel("$w_2$")
     ax.legend()
     return ax
+
+
+# --------------------------------------------------------------------------- short questions
+# Each question of the notebook is answered by a function of no arguments: the
+# letter of a choice, or the number the notebook's experiment produces.
+
+
+def answer_clipped_landing():
+    """Question 1 (predict, then run; Section 2): where the large rate (0.8) with gradients
+    clipped at 0.5 ends up after crossing the cliff.  (c): it walks down the face in steps of at
+    most 0.4 and ends at the bottom of the bowl, x = 1.88 (farthest x reached 1.88, against 7.76
+    without clipping)."""
+    return "c"
+
+
+def answer_newton_cliff():
+    """Question 2 (predict, then run; Section 3): Newton's step from x = -0.25 on the cliff's
+    edge.  (b): the curvature along x is about -8.3, the model's stationary point is a maximum
+    along x, and the step goes left, back up onto the plateau (to x = -0.404; the loss rises
+    from 9.936 to 10.063)."""
+    return "b"
+
+
+def answer_valley_max_rate():
+    """Question 3 (predict, then run; Section 3): the rate above which plain descent's distance
+    to the valley's floor grows instead of shrinking.  Across the valley the loss is exactly the
+    quadratic 10 q**2, so each step multiplies q by 1 - lr * 20: |1 - 20 lr| < 1 up to lr = 2 / 20."""
+    return 2.0 / 20.0   # 2 / (the curvature across the valley: the second derivative of 10 q**2)
+
+
+def answer_momentum_speed():
+    """Question 4 (choose an explanation; Section 3): why momentum (lr 0.03, beta 0.8) reaches a
+    loss of 1e-2 in 24 steps where plain descent (lr 0.09) needs 107.  (c): along the floor the
+    gradients keep their sign and add up in the velocity, across it they alternate and cancel;
+    momentum estimates no curvature."""
+    return "c"

@@ -86,30 +86,55 @@ def test_unknown_figure_name_is_refused(tmp_path):
         write_figures(tmp_path, only=["the_cliff"])
 
 
-@pytest.mark.parametrize(
-    "loss, grad",
-    [("cliff_loss", "cliff_grad"), ("valley_loss", "valley_grad"), ("bumpy_G", "bumpy_G_grad")],
-)
-def test_hand_written_gradients_match_central_differences(loss, grad):
-    """Are the gradients the figures descend along those of the losses they draw?"""
+def test_a_figure_follows_its_notebook(tmp_path, monkeypatch):
+    """One definition, used by both: change the start of ps3's cliff experiment in the
+    source notebook and the chapter's cliff figure starts there too, and marks where
+    the notebook's catapulted run lands."""
+    import shutil
+
+    import nbformat
     import numpy as np
 
-    from depthlab import figures
-    from solutions.ps2_vanishing_gradients import numerical_gradient
+    from depthlab.figures import FIGURES, render
+    from depthlab.figures.landscapes import landing
+    from depthlab.figures.notebook import state
 
-    f, g = getattr(figures, loss), getattr(figures, grad)
-    for w in np.random.default_rng(0).uniform(-3, 3, size=(20, 2)):
-        np.testing.assert_allclose(g(w), numerical_gradient(f, w), rtol=1e-5, atol=1e-6)
+    a = "ps3_cliffs_valleys"
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    (tmp_path / "source" / a).mkdir(parents=True)
+    nb = nbformat.read(str(repo / "source" / a / f"{a}.ipynb"), as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == "given-cliff-figure")
+    assert "cliff_start = np.array([-2.2, 0.8])" in cell.source
+    cell.source = cell.source.replace("cliff_start = np.array([-2.2, 0.8])", "cliff_start = np.array([-2.6, 0.4])")
+    nbformat.write(nb, str(tmp_path / "source" / a / f"{a}.ipynb"))
+    monkeypatch.setenv("DEPTHLAB_ROOT", str(tmp_path))
+
+    fig = render(next(f for f in FIGURES if f.name == "cliff"))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert any("from (-2.6, 0.4)" in t for t in titles), titles
+    runs = state(a, "given-cliff-figure", upto="given-valley-figure", root=tmp_path)["cliff_runs"]
+    np.testing.assert_allclose(runs["lr = 0.05"][0], [-2.6, 0.4])
+    thrown = runs["lr = 0.8"]
+    k, point = landing(thrown)
+    stars = [line for ax in fig.axes for line in ax.get_lines() if line.get_marker() == "*"
+             and line.get_label().startswith("landing")]
+    assert stars and np.allclose([stars[0].get_xdata()[0], stars[0].get_ydata()[0]], point)
+    assert f"step {k}" in stars[0].get_label()
 
 
-def test_valley_hessian_and_minimum():
-    """Is the valley's Hessian the loss's, and its minimum where the star is drawn?"""
+def test_landing_is_the_point_after_the_longest_step():
     import numpy as np
 
-    from depthlab.figures import VALLEY_MINIMUM, valley_grad, valley_hess
-    from solutions.ps2_vanishing_gradients import numerical_gradient
+    from depthlab.figures.landscapes import landing
 
-    w = np.array([0.3, -0.7])
-    H = np.array([numerical_gradient(lambda v, i=i: valley_grad(v)[i], w) for i in range(2)])
-    np.testing.assert_allclose(valley_hess(w), H, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(valley_grad(VALLEY_MINIMUM), 0.0, atol=1e-12)
+    path = np.array([[0.0, 0.0], [0.1, 0.0], [0.2, 0.0], [5.0, 1.0], [5.1, 1.0]])
+    k, point = landing(path)
+    assert k == 3 and point.tolist() == [5.0, 1.0]
+
+
+def test_a_cell_the_notebook_lacks_is_a_clear_error():
+    from depthlab.figures.notebook import NotebookDefinitionError, state
+
+    with pytest.raises(NotebookDefinitionError, match="has no cell 'given-nothing'"):
+        state("ps3_cliffs_valleys", "given-nothing")

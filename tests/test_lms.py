@@ -383,3 +383,42 @@ def test_an_unzipped_moodle_download_keeps_the_participant_ids(tmp_path):
     found = collect(A, src, root=tmp_path / "course")
     assert sorted(s.student for s in found.submissions) == ["Jane-Doe", "Ola-Berg"]
     assert load_identities(tmp_path / "course", A)["Ola-Berg"].participant_id == "81235"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_class_graded_without_the_gradebook_exports_from_the_store_with_its_late_penalty(tmp_path, monkeypatch):
+    """``--engine direct`` keeps no nbgrader gradebook: the export takes the stored results, and
+    the late penalty is the one nbgrader's plugin charges for the same times (on time, 34 h late,
+    late within a 48 h extension), and the summary says the TA scores are not in it."""
+    root = _course(tmp_path)
+    monkeypatch.setenv("DEPTHLAB_ROOT", str(root))
+    ref = classgen.write_class(classgen.make_class(A, 1, seed=3), tmp_path / "flat", layout="flat", root=root)
+    nb = next(iter(ref.files.values())).read_bytes()
+    canvas_zip = _zip(tmp_path / "canvas.zip", [
+        (canvas_name("abaraada", 4100001, 5550001, f"{A}.ipynb"), nb, dt.datetime(2026, 10, 1, 20, 0)),
+        (canvas_name("bergben", 4100002, 5550002, f"{A}.ipynb", late=True), nb, dt.datetime(2026, 10, 3, 10, 0)),
+        (canvas_name("castrochloe", 4100003, 5550003, f"{A}.ipynb", late=True), nb,
+         dt.datetime(2026, 10, 3, 10, 0))])
+    run.autograde(A, canvas_zip, root=root, engine="direct", jobs=2, stream=io.StringIO(), progress=False)
+    assert not (root / "gradebook.db").exists()
+    auto = load_spec(A).max_score
+    out = tmp_path / "grades.csv"
+    summary = export([A], "csv", out, root=root)
+    rows = {r["student"]: r for r in csv.DictReader(out.open())}
+    assert set(rows) == {"abaraada", "bergben", "castrochloe"}
+    assert float(rows["abaraada"]["score"]) == auto and float(rows["abaraada"]["late_penalty"]) == 0
+    assert float(rows["bergben"]["late_penalty"]) == pytest.approx(0.2 * auto)     # two started days
+    assert float(rows["bergben"]["score"]) == pytest.approx(0.8 * auto)
+    assert float(rows["castrochloe"]["late_penalty"]) == 0                          # within the extension
+    assert any("formgrader" in line for line in summary.problems), summary.problems
+
+    roster = tmp_path / "canvas_export.csv"
+    roster.write_text(canvas_roster([("Abara, Ada", 4100001, "x1"), ("Berg, Ben", 4100002, "x2")],
+                                    points=f"{auto:.2f}"))
+    canvas_out = tmp_path / "canvas_import.csv"
+    export([A], "canvas", canvas_out, roster=roster, root=root)
+    table = Table.read(canvas_out)
+    col = table.column(f"{A} (71002)")
+    got = {r[1]: r[col] for r in table.rows if r[1]}
+    assert float(got["4100002"]) == pytest.approx(0.8 * auto) and float(got["4100001"]) == auto

@@ -42,7 +42,7 @@ import nbformat
 import pytest
 
 from depthlab import classgen
-from depthlab.engines import otter_assign
+from depthlab.engines import otter_assign, otter_master
 from depthlab.engines.otter_plugin import is_otter_cell, replace_results, without_otter_cells
 from depthlab.judge.notebook import grade_id, released_text
 from depthlab.judge.prepare import known_assignments, load_spec
@@ -72,9 +72,9 @@ def test_solution_cells_get_nbgraders_stub_from_otter(assignment):
     clear = ClearSolutions(code_stub={"python": "# YOUR CODE HERE\nraise NotImplementedError()"})
     checked = 0
     for cell in source_nb(assignment).cells:
-        if otter_assign._kind(cell) != "solution":
+        if otter_master.cell_kind(cell) != "solution":
             continue
-        otter_version = "\n".join(replace_solutions(otter_assign.otter_solution(cell.source).split("\n"), "python"))
+        otter_version = "\n".join(replace_solutions(otter_master.otter_solution(cell.source).split("\n"), "python"))
         nbgrader_cell = copy.deepcopy(cell)
         assert clear._replace_solution_region(nbgrader_cell, "python")
         assert otter_version == nbgrader_cell.source, grade_id(cell)
@@ -87,7 +87,7 @@ def test_master_notebook_is_generated_from_the_source(assignment):
     """One otter question per graded function with the test cell's points; the
     visible test cell is the released one (no hidden block); the model answers
     sit in otter solution blocks; the config names the plugin; it says it is generated."""
-    master = otter_assign.master_notebook(assignment, ROOT)
+    master = otter_master.master_notebook(assignment, ROOT)
     spec = load_spec(assignment)
     config = master.cells[0]
     assert config.cell_type == "raw" and config.source.startswith("# ASSIGNMENT CONFIG")
@@ -103,13 +103,13 @@ def test_master_notebook_is_generated_from_the_source(assignment):
     src = {grade_id(c): c for c in source_nb(assignment).cells if grade_id(c)}
     for cell in master.cells:
         gid = grade_id(cell)
-        if gid and otter_assign._kind(cell) == "test":
-            assert cell.source == otter_assign.release_test_source(src[gid].source)
+        if gid and otter_master.cell_kind(cell) == "test":
+            assert cell.source == otter_master.release_test_source(src[gid].source)
             assert released_text(cell.source).strip() == released_text(src[gid].source).strip()
             assert "HIDDEN TESTS" not in cell.source
     sources = [c.source for c in master.cells]
     for gid, cell in src.items():
-        if otter_assign._kind(cell) == "written":   # the model answer is there, as an otter solution
+        if otter_master.cell_kind(cell) == "written":   # the model answer is there, as an otter solution
             at = sources.index(cell.source)
             assert master.cells[at - 1].source == "# BEGIN SOLUTION" and master.cells[at + 1].source == "# END SOLUTION"
 
@@ -119,12 +119,12 @@ def test_public_asserts_become_an_otter_test_function():
             "assert_close(h, [0.5, sig(0.15)], 'h')\n"
             "try:\n    far = sig(1e4)\nexcept RuntimeWarning as w:\n    raise AssertionError(str(w))\n"
             "assert all(sig(z) > 0 for z in zs), len(zs)\n")
-    fn = otter_assign.public_test_function(code, "test_q_public_examples")
+    fn = otter_master.public_test_function(code, "test_q_public_examples")
     tree = ast.parse(fn)
     params = [a.arg for a in tree.body[0].args.args]
     assert params == ["assert_close", "forward_chain", "sig", "zs"]
-    assert otter_assign.public_test_function("# only a comment\n", "t") is None
-    assert otter_assign.public_test_function("%timeit f()\n", "t") is None
+    assert otter_master.public_test_function("# only a comment\n", "t") is None
+    assert otter_master.public_test_function("%timeit f()\n", "t") is None
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -136,16 +136,16 @@ def test_otter_public_tests_pass_the_reference_and_fail_the_stubs(assignment):
     cells = source_nb(assignment).cells
     setup = [c.source for c in cells if "setup" in c.metadata.get("tags", [])]
     refs = classgen.reference_sources(assignment)
-    stubs = [otter_assign._stub(c.source) for c in cells if otter_assign._kind(c) == "solution"]
+    stubs = [otter_master.solution_stub(c.source) for c in cells if otter_master.cell_kind(c) == "solution"]
     for label, solutions in (("reference", list(refs.values())), ("stubs", stubs)):
         env: dict = {"__name__": "__main__"}
         for code in setup + solutions:
             exec(compile(code, "<cell>", "exec"), env)
         for cell in cells:
-            if otter_assign._kind(cell) != "test":
+            if otter_master.cell_kind(cell) != "test":
                 continue
             q = otter_assign.question_name(grade_id(cell))
-            code = otter_assign.public_test_function(otter_assign.release_test_source(cell.source), f"test_{q}")
+            code = otter_master.public_test_function(otter_master.release_test_source(cell.source), f"test_{q}")
             namespace: dict = {}
             exec(compile(code, f"tests/{q}.py", "exec"), namespace)
             case = test_case(points=0)(namespace[f"test_{q}"])
@@ -158,13 +158,13 @@ def test_otter_public_tests_pass_the_reference_and_fail_the_stubs(assignment):
 
 def test_markers_otter_would_misread_are_refused():
     cell = nbformat.v4.new_code_cell("x = 1  # SEED", metadata={"nbgrader": {"grade_id": "given_x", "locked": True}})
-    assert otter_assign.otter_markers(cell) == ["x = 1  # SEED"]
+    assert otter_master.otter_markers(cell) == ["x = 1  # SEED"]
     sol = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    y = 2 # SOLUTION\n    ### END SOLUTION",
                                     metadata={"nbgrader": {"grade_id": "solution_f", "solution": True}})
-    assert otter_assign.otter_markers(sol) == ["    y = 2 # SOLUTION"]
+    assert otter_master.otter_markers(sol) == ["    y = 2 # SOLUTION"]
     ok = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION",
                                    metadata={"nbgrader": {"grade_id": "solution_f", "solution": True}})
-    assert otter_assign.otter_markers(ok) == []
+    assert otter_master.otter_markers(ok) == []
 
 
 def test_otter_cells_are_recognised_and_nothing_else():
@@ -184,11 +184,11 @@ def test_otter_cells_are_recognised_and_nothing_else():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_judge_template_has_no_solutions_model_answers_or_hidden_tests(assignment):
-    template = otter_assign.template_notebook(assignment, ROOT)
+    template = otter_master.template_notebook(assignment, ROOT)
     text = nbformat.writes(template)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
     for gid, cell in ((grade_id(c), c) for c in source_nb(assignment).cells):
-        if otter_assign._kind(cell) == "solution":
+        if otter_master.cell_kind(cell) == "solution":
             body = _solution_body(cell.source)
             assert body and body not in text, gid
     from depthlab.judge.notebook import Template
@@ -335,8 +335,8 @@ def _bytes_io(data: bytes):
 def _hidden_lines(assignment: str) -> list[str]:
     """Lines of the source's hidden test blocks that appear nowhere a student sees."""
     cells = source_nb(assignment).cells
-    visible = "\n".join(otter_assign.release_test_source(c.source) for c in cells
-                        if otter_assign._kind(c) not in ("solution", "written"))
+    visible = "\n".join(otter_master.release_test_source(c.source) for c in cells
+                        if otter_master.cell_kind(c) not in ("solution", "written"))
     out = []
     for cell in cells:
         for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
@@ -375,12 +375,12 @@ def test_otter_student_notebook_is_the_release_plus_otter_cells(assignment, mate
     assert otter_nb.cells[0].source == otter_assign.INIT_SOURCE
     ours = {grade_id(c): c.source for c in otter_nb.cells if grade_id(c)}
     theirs = {grade_id(c): c.source for c in release.cells if grade_id(c)}
-    written = {g for g, c in ((grade_id(c), c) for c in release.cells) if g and otter_assign._kind(c) == "written"}
+    written = {g for g, c in ((grade_id(c), c) for c in release.cells) if g and otter_master.cell_kind(c) == "written"}
     assert set(ours) == set(theirs)
     assert {g: s for g, s in ours.items() if g not in written} == {g: s for g, s in theirs.items() if g not in written}
     checks = [m.group("q") for c in otter_nb.cells if (m := otter_assign.CHECK_RE.match(c.source))]
     assert sorted(checks) == sorted(otter_assign.question_name(t.test_id) for t in load_spec(assignment).tests)
-    test_ids = [grade_id(c) for c in otter_nb.cells if grade_id(c) and otter_assign._kind(c) == "test"]
+    test_ids = [grade_id(c) for c in otter_nb.cells if grade_id(c) and otter_master.cell_kind(c) == "test"]
     assert checks == [otter_assign.question_name(t) for t in test_ids]   # each check follows its test cell
     tests = sorted(p.name for p in (folder / "student" / "tests").glob("*.py"))
     assert tests == sorted(f"{q}.py" for q in checks)

@@ -306,8 +306,40 @@ def test_the_notebooks_solution_cells_are_the_reference():
     path = Path(__file__).resolve().parents[2] / "source" / "ps3_cliffs_valleys" / "ps3_cliffs_valleys.ipynb"
     cells = [c for c in json.loads(path.read_text())["cells"] if c["metadata"].get("nbgrader", {}).get("solution")
              and c["cell_type"] == "code"]
-    assert len(cells) == 8
+    assert len(cells) == 12         # 8 functions, 4 short questions
     for cell in cells:
         source = "".join(cell["source"])
         name = cell["metadata"]["nbgrader"]["grade_id"][len("solution_"):]
         assert body(source) == body(inspect.getsource(getattr(ps3, name))), name
+
+
+# ----------------------------------------------------------------- the short questions
+
+def test_answers_to_the_questions_are_what_the_experiments_show():
+    """The letters and the number the reference gives are what the notebook's runs show
+    (the fixture's cliff is the notebook's, the valley is spelled out above)."""
+    loss, grad, hess = fx.make_cliff_loss(), fx.make_cliff_grad(), fx.make_cliff_hess()
+    start = np.array([-2.2, 0.8])
+    # Question 1 (c): clipped, the large rate ends at the bowl's bottom (x = 1.88); unclipped it is thrown to 7.76
+    clipped, thrown = ps3.gd_clipped(grad, start, 0.8, 60, 0.5), ps3.gd_clipped(grad, start, 0.8, 60, np.inf)
+    assert ps3.answer_clipped_landing() == "c"
+    assert clipped[:, 0].max() == pytest.approx(1.88, abs=0.01) and thrown[:, 0].max() > 7.5
+    assert np.linalg.norm(grad(clipped[-1])) < 1e-3
+    # Question 2 (b): from x = -0.25 Newton's step goes left and the loss goes up
+    w = np.array([-0.25, 0.0])
+    after = ps3.newton_step(grad, hess, w)
+    assert ps3.answer_newton_cliff() == "b"
+    assert after[0] < w[0] and loss(after) > loss(w)
+    # Question 3: the distance to the valley's floor shrinks just below the answer and grows just above
+    nb = given_cells("given_setup", "given_valley")
+    start, minimum, across = nb["VALLEY_START"], nb["VALLEY_MIN"], nb["ACROSS"]
+    rate = ps3.answer_valley_max_rate()
+    assert rate == pytest.approx(0.1)
+    for lr, shrinks in ((0.99 * rate, True), (1.01 * rate, False)):
+        q = (ps3.gd_clipped(nb["valley_grad"], start, lr, 200, np.inf)[-1] - minimum) @ across
+        assert (abs(q) < 0.6) == shrinks, (lr, q)
+    # Question 4 (c): "about 40 times lower" after 100 steps, at a third of descent's rate
+    descent = ps3.momentum_descent(nb["valley_grad"], start, 0.09, 0.0, 100)
+    momentum = ps3.momentum_descent(nb["valley_grad"], start, 0.03, 0.8, 100)
+    assert ps3.answer_momentum_speed() == "c"
+    assert 30 < nb["valley_loss"](descent[-1]) / nb["valley_loss"](momentum[-1]) < 50

@@ -17,6 +17,9 @@ A check module declares its mistakes next to the function's cases::
 
     FunctionTest("backprop_chain", 3, backprop_chain_cases, mistakes=mistake.of("backprop_chain"))
 
+A check split into modules, one per group of functions, joins their catalogues
+in the module that assembles the spec: ``mistake = Catalogue.joined(part.mistake, ...)``.
+
 A short question (:func:`depthlab.checks.toolkit.question`) catalogues its typical
 wrong answers the same way, as functions of no arguments returning them::
 
@@ -147,6 +150,18 @@ class Catalogue:
             self.entries.append(Mistake(function, name, wrong, hint))
             return wrong
         return register
+
+    @classmethod
+    def joined(cls, *parts: "Catalogue") -> "Catalogue":
+        """One assignment's catalogue from the catalogues of the modules its checks
+        are split into (all built with the same fixture module), in their order."""
+        fixtures = {id(p.fixtures): p.fixtures for p in parts}
+        if len(fixtures) > 1:
+            raise ValueError("the catalogues of one assignment must share its fixture module")
+        whole = cls(parts[0].fixtures if parts else None)
+        for part in parts:
+            whole.entries.extend(part.entries)
+        return whole
 
     def of(self, function: str) -> Mistakes:
         return Mistakes(tuple(m for m in self.entries if m.function == function), self.fixtures)

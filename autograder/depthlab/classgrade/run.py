@@ -146,9 +146,11 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
         else:
             todo.append((sub, sha))
 
+    submitted = {sub.student: _timestamp(sub) for sub in chosen}
+
     def entry_for(student: str, sha: str, record: dict) -> dict:
         return {"version": STORE_VERSION, "assignment": assignment, "student": student, "engine": engine,
-                "sha256": sha, "fingerprint": fingerprint,
+                "sha256": sha, "fingerprint": fingerprint, "submitted": submitted.get(student, ""),
                 "graded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "record": record}
 
     before = {sub.student: store.load(sub.student) for sub, _ in todo + rejected}   # for the regrade's changes
@@ -196,11 +198,16 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     return summary
 
 
+def _timestamp(sub) -> str:
+    """When ``sub`` was submitted: its ``timestamp.txt`` (nbgrader's format), or ""."""
+    stamp = sub.path.parent / "timestamp.txt" if sub.path is not None else None
+    return stamp.read_text(errors="replace").strip() if stamp is not None and stamp.is_file() else ""
+
+
 def _lateness(sub, terms) -> str:
     """What decides the late penalty of ``sub`` besides its notebook (its
     ``timestamp.txt``, the due date, its extension): a change regrades it."""
-    stamp = sub.path.parent / "timestamp.txt" if sub.path is not None else None
-    text = stamp.read_text(errors="replace").strip() if stamp is not None and stamp.is_file() else ""
+    text = _timestamp(sub)
     if not text and terms.due is None:
         return ""
     return "+" + hashlib.sha256(f"{text}|{terms.due}|{terms.extension_hours(sub.student)}".encode()).hexdigest()[:16]

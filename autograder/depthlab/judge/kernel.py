@@ -11,6 +11,7 @@ file-size and process limits and installs an import blocker for the grading
 packages.  :meth:`SandboxKernel.run` never hangs: after the timeout it
 interrupts, and a kernel that ignores the interrupt is restarted.  Killing the
 kernel kills everything it started.
+The outputs of a run are gathered within limits by :mod:`.kernel_output`.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -32,6 +32,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 from . import sandbox
+from .kernel_output import OutputCollector, RunResult
 from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
                       namespaces_work)
 
@@ -68,24 +69,6 @@ def _tasks_of(uid: int) -> int:
         if info.get("uids") and info["uids"].real == uid:
             count += info.get("num_threads") or 1
     return count
-
-
-@dataclass
-class RunResult:
-    """What executing one piece of code produced.
-
-    status: "ok", "error" (raised), "timeout" (interrupted or restarted after the
-        limit), "died" (the kernel process ended), "garbled" (the kernel's replies
-        could not be read: its messaging was broken by the code it ran).
-    outputs: nbformat-style output dicts, cut to the output limit.
-    """
-
-    status: str
-    outputs: list = field(default_factory=list)
-    ename: str = ""
-    evalue: str = ""
-    seconds: float = 0.0
-    restarted: bool = False
 
 
 #: seconds to wait for a readable message once the kernel has sent an unreadable one
@@ -380,7 +363,7 @@ class SandboxKernel:
             self.restart()
         start = time.monotonic()
         msg_id = self.kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
-        collector = _Collector(self.output_limit)
+        collector = OutputCollector(self.output_limit)
         deadline = start + timeout
         status = self._drain(msg_id, collector, deadline)
         if collector.garbled and status == "timeout":
@@ -422,10 +405,10 @@ class SandboxKernel:
                                           else "")
         return f"exit status {code}"
 
-    def _idle_after(self, msg_id: str, collector: "_Collector") -> bool:
+    def _idle_after(self, msg_id: str, collector: "OutputCollector") -> bool:
         return collector.idle
 
-    def _drain(self, msg_id: str, collector: "_Collector", deadline: float) -> str:
+    def _drain(self, msg_id: str, collector: "OutputCollector", deadline: float) -> str:
         while not collector.idle:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -450,95 +433,3 @@ class SandboxKernel:
             except Exception:
                 collector.garbled = True
         return "error" if collector.ename else "ok"
-
-
-#: bytes of images (base64) kept per run, beyond the text limit
-IMAGE_LIMIT = 5_000_000
-#: outputs (display calls, streams) kept per run
-MAX_OUTPUTS = 100
-
-
-class _Collector:
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.used = 0
-        self.image_bytes = 0
-        self.outputs: list = []
-        self.idle = False
-        self.ename = ""
-        self.evalue = ""
-        self.cut = False
-        self.garbled = False
-
-    def _room(self, text: str) -> str:
-        if self.used >= self.limit:
-            self.cut = True
-            return ""
-        room = self.limit - self.used
-        if len(text) > room:
-            self.cut = True
-            text = text[:room]
-        self.used += len(text)
-        return text
-
-    def _full(self) -> bool:
-        if len(self.outputs) >= MAX_OUTPUTS:
-            self.cut = True
-            return True
-        return False
-
-    def add(self, msg: dict) -> None:
-        kind = msg.get("msg_type")
-        content = msg.get("content") or {}
-        if kind == "status" and content.get("execution_state") == "idle":
-            self.idle = True
-        elif kind == "stream":
-            text = self._room(str(content.get("text", "")))
-            name = "stderr" if content.get("name") == "stderr" else "stdout"
-            if text:
-                if self.outputs and self.outputs[-1].get("output_type") == "stream" and self.outputs[-1]["name"] == name:
-                    self.outputs[-1]["text"] += text
-                elif not self._full():
-                    self.outputs.append({"output_type": "stream", "name": name, "text": text})
-        elif kind == "error":
-            self.ename = str(content.get("ename", ""))[:200]
-            self.evalue = str(content.get("evalue", ""))[:2000]
-            lines = content.get("traceback") or []
-            lines = [str(line) for line in (lines if isinstance(lines, list) else [lines])]
-            if len(lines) > 20:
-                lines = lines[:3] + [f"... {len(lines) - 20} more lines ..."] + lines[-17:]
-            tb = [self._room(line[:5000]) for line in lines]
-            self.outputs.append({"output_type": "error", "ename": self.ename, "evalue": self._room(self.evalue) or "",
-                                 "traceback": [t for t in tb if t]})
-        elif kind in ("execute_result", "display_data"):
-            if self._full():
-                return
-            data = {}
-            raw = content.get("data") or {}
-            for mime, value in list(raw.items())[:10] if isinstance(raw, dict) else []:
-                text = value if isinstance(value, str) else json.dumps(value)
-                if mime.startswith("image/"):
-                    if self.image_bytes + len(text) > IMAGE_LIMIT:
-                        self.cut = True
-                        continue
-                    self.image_bytes += len(text)
-                else:
-                    text = self._room(text)
-                    if not text:
-                        continue
-                data[str(mime)[:100]] = text
-            if not data:
-                return
-            meta = content.get("metadata")
-            meta = meta if isinstance(meta, dict) and len(json.dumps(meta, default=str)) < 2000 else {}
-            out = {"output_type": kind, "data": data, "metadata": meta}
-            if kind == "execute_result":
-                out["execution_count"] = content.get("execution_count")
-            self.outputs.append(out)
-
-    def result(self, status: str, seconds: float) -> RunResult:
-        outputs = list(self.outputs)
-        if self.cut:
-            outputs.append({"output_type": "stream", "name": "stdout",
-                            "text": f"\n[depthlab: output cut at {self.limit} characters]\n"})
-        return RunResult(status, outputs, self.ename, self.evalue, seconds)

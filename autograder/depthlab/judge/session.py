@@ -24,7 +24,8 @@ from typing import Callable, Optional
 
 from ..config import GradingConfig
 from . import probe as probe_module
-from .kernel import RunResult, SandboxKernel
+from .kernel import SandboxKernel
+from .kernel_output import RunResult
 from .sandbox import isolation_mode
 from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, read_notebook
 from .notebook import one_line as _one_line

@@ -1,7 +1,10 @@
 """``depthlab export ASSIGNMENT... --format canvas|moodle|nbgrader|csv``: each
 student's final grade (:func:`depthlab.classgrade.gradebook.final_grades`:
 auto-graded points, the TA's written-answer scores, the late penalty) out of
-the gradebook into a file an LMS imports.
+the gradebook into a file an LMS imports.  A class graded without the gradebook
+(``--engine direct`` or ``otter``) exports from depthlab's result store
+(:mod:`depthlab.classgrade.final_store`: no TA scores, said in the summary),
+except ``nbgrader``, which is nbgrader's own export of its gradebook.
 
 - ``canvas``: the roster (Canvas's gradebook export) with the assignments'
   columns filled (:mod:`.canvas`);
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..classgrade.final_store import NOTE as STORE_NOTE, store_final_grades
 from ..classgrade.gradebook import final_grades, open_gradebook
 from ..classgrade.identities import load_identities
 from ..classgrade.store import write_atomic
@@ -76,11 +80,26 @@ class ExportSummary:
         return "\n".join(lines)
 
 
-def graded(assignment: str, root: Path) -> list:
+def class_final_grades(assignment: str, root: Path, notes: Optional[list] = None) -> list:
+    """The assignment's :class:`~depthlab.classgrade.gradebook.FinalGrade` list: from nbgrader's
+    gradebook, or, for a class graded without it (direct or otter engine), from depthlab's
+    result store (then a line in ``notes`` says what that leaves out)."""
+    try:
+        return final_grades(assignment, root)
+    except (FileNotFoundError, ValueError):
+        grades = store_final_grades(assignment, root)
+        if not grades:
+            raise
+        if notes is not None:
+            notes.append(STORE_NOTE)
+        return grades
+
+
+def graded(assignment: str, root: Path, notes: Optional[list] = None) -> list:
     """The assignment's final grades as :class:`~.roster.Graded`, group members included."""
     who = load_identities(root, assignment)
     return expand_groups([Graded(g.student, assignment, g.score, g.max_score, who.get(g.student))
-                          for g in final_grades(assignment, root)])
+                          for g in class_final_grades(assignment, root, notes)])
 
 
 def export(assignments, fmt: str, out: Path, *, roster: Optional[Path] = None, root: Path) -> ExportSummary:
@@ -111,12 +130,13 @@ def _fill_roster(layout, names: list, roster: Path, out: Path, root: Path) -> li
     done = []
     for a in names:
         terms = course.terms(a)
-        res = layout.fill(table, a, graded(a, root),
+        notes: list = []
+        res = layout.fill(table, a, graded(a, root, notes),
                           wanted=terms.canvas_column if layout is canvas else terms.moodle_column)
         done.append(AssignmentExport(a, res["column"], res["created"], len(res["matched"]),
                                      [_who(g) for g in res["unknown"]],
                                      [(_who(g), [table.rows[i][0] for i in rows]) for g, rows in res["ambiguous"]],
-                                     res["missing"], [res["note"]] if res["note"] else []))
+                                     res["missing"], notes + ([res["note"]] if res["note"] else [])))
     write_atomic(out, table.text().encode("utf-8"))
     return done
 
@@ -149,7 +169,8 @@ def _csv(names: list, out: Path, root: Path) -> list:
     w.writerow(CSV_COLUMNS)
     done = []
     for a in names:
-        grades = {g.student: g for g in final_grades(a, root)}
+        notes: list = []
+        grades = {g.student: g for g in class_final_grades(a, root, notes)}
         rows = graded(a, root)
         for g in rows:
             f = grades.get(g.group_of or g.student)
@@ -159,6 +180,6 @@ def _csv(names: list, out: Path, root: Path) -> list:
                         "yes" if f.needs_manual else "", f.timestamp or "", f.duedate or "",
                         f"{f.seconds_late:g}", g.group_of, i.lms if i else "", i.user_id if i else "",
                         i.email if i else ""])
-        done.append(AssignmentExport(a, filled=len(rows)))
+        done.append(AssignmentExport(a, filled=len(rows), notes=notes))
     write_atomic(out, buf.getvalue().encode("utf-8"))
     return done

@@ -3,7 +3,7 @@ from otter.test_files import test_case
 OK_FORMAT = False
 
 name = "plot_paths"
-points = 3
+points = 1
 
 @test_case(points=0, hidden=False)
 def test_plot_paths_public_examples(np, plot_paths, plt):

@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def answer_newton_cliff():
+    return "b."
