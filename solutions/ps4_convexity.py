@@ -100,3 +100,60 @@ def distinct_minima(points, tol=1e-3):
         if all(np.linalg.norm(p - flat[j]) > tol for j in kept):
             kept.append(i)
     return points[kept]
+
+
+def answer_claims_rejected():
+    """Question 1 (predict, then run): how many of the six functions of the claims cell
+    (1 - exp(-w^2), sqrt(|w|), ReLU, softplus, sigmoid, tanh) check_convexity rejects."""
+    claims = (lambda w: 1 - np.exp(-w[0] ** 2), lambda w: np.sqrt(np.abs(w[0])),
+              lambda w: np.maximum(0.0, w[0]), lambda w: np.logaddexp(0.0, w[0]),
+              lambda w: 1 / (1 + np.exp(-w[0])), lambda w: np.tanh(w[0]))
+    return sum(not check_convexity(f, 1)[0] for f in claims)
+
+
+def answer_single_minimum():
+    """Question 2 (choose an explanation): why 1 - exp(-w^2), with one minimum, is rejected.
+    (b): away from 0 the graph flattens towards 1 and bends down; convexity is about
+    every chord, and the number of minima does not decide it."""
+    return "b"
+
+
+
+def answer_twin_midpoint():
+    """Question 3 (predict, then run): the loss halfway between the trained network of
+    section 6 and its reordered twin. (c): far higher than at the ends, by orders of
+    magnitude (2.33 against 2.6e-4): each unit halfway averages two different units."""
+    return "c"
+
+def answer_multistart_minima():
+    """Question 5 (read off the output): how many distinct minima the 23 starts of the
+    multi-start cell reach on the wavy loss (descent at rate 0.02 for 1000 steps,
+    near-duplicates within 1e-3 merged)."""
+    def wavy_grad(w):
+        return (0.2 * w + 2 * np.cos(2 * w) + 1.5 * np.cos(5 * w)
+                + 5 * 2 * (w + 6.6) / 0.35 ** 2 * np.exp(-((w + 6.6) / 0.35) ** 2))
+    ends = multistart_descent(wavy_grad, np.linspace(-5.5, 5.5, 23)[:, None], 0.02, 1000)
+    return len(distinct_minima(ends, tol=1e-3))
+
+
+def answer_seeds_reading():
+    """Question 6 (choose an explanation): what the 30 trainings of section 7 show.
+    (b): the final losses differ by orders of magnitude, yet each is a small fraction
+    of the constant prediction's loss."""
+    return "b"
+
+
+def answer_starts_in_lowest():
+    """Question 4 (predict, then run): how many of the 23 starts of the multi-start cell
+    end in the lowest minimum of the wavy loss on [-7, 6.5] (descent at rate 0.02 for
+    1000 steps; "in" meaning within 1e-3 of it)."""
+    def wavy_loss(w):
+        return 0.1 * w ** 2 + np.sin(2 * w) + 0.3 * np.sin(5 * w) - 5 * np.exp(-((w + 6.6) / 0.35) ** 2)
+
+    def wavy_grad(w):
+        return (0.2 * w + 2 * np.cos(2 * w) + 1.5 * np.cos(5 * w)
+                + 5 * 2 * (w + 6.6) / 0.35 ** 2 * np.exp(-((w + 6.6) / 0.35) ** 2))
+    grid = np.linspace(-7, 6.5, 2701)
+    lowest = multistart_descent(wavy_grad, [[grid[np.argmin(wavy_loss(grid))]]], 0.02, 1000)[0]
+    ends = multistart_descent(wavy_grad, np.linspace(-5.5, 5.5, 23)[:, None], 0.02, 1000)
+    return int(np.sum(np.linalg.norm(ends - lowest, axis=1) <= 1e-3))

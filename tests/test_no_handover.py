@@ -105,6 +105,8 @@ HANDOVER: dict[str, dict[str, list[str]]] = {
             r"2aw(\^|\^\\ast|_\\star|\^\\star|\^\{\})?=-b", r"2a@w\+b",
             # the gradient as a named vector; the 1-D slope q'(w) = 2aw + b is a hint, not listed
             r"\\nabla[a-z]*(\([a-z]\))?=2aw\+b",
+            # the quadratic's Hessian named (section 3, before task 4): its gradient follows at once
+            r"hessian(is)?\$?(a\+a\^\{?(\\top|t)\}?|2a)(?![a-z_])",
         ],
     },
 }
@@ -161,6 +163,7 @@ FIRST_EDITION = {
     "ps4_convexity": [
         "$$w^* = -(2A)^{-1} b ,$$",
         "where the gradient 2*A @ w + b vanishes. Returns an array of shape (d,).",
+        r"A quadratic $q(w) = w^\top A w + b^\top w + c$ has the same Hessian $A + A^\top$ everywhere,",
     ],
 }
 

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from depthlab.checks import fixtures_ps4_convexity as F
-from solutions.ps4_convexity import (check_convexity, compose, distinct_minima, is_psd, jensen_gap,
+from solutions.ps4_convexity import (answer_claims_rejected, answer_multistart_minima, answer_seeds_reading,
+                                     answer_single_minimum, answer_starts_in_lowest, answer_twin_midpoint,
+                                     check_convexity, compose, distinct_minima, is_psd, jensen_gap,
                                      multistart_descent, permute_hidden, quadratic_minimizer)
 
 
@@ -292,3 +294,56 @@ def test_network_loss_fixture_matches_the_network():
     theta = np.concatenate([params["W1"].ravel(), params["b1"], params["w2"], [params["b2"]]])
     loss = F.make_network_loss(X, y, 3)
     assert loss(theta) == pytest.approx(np.mean((network(params, X) - y) ** 2))
+
+
+# --- the short questions -------------------------------------------------------
+
+def wavy_loss(w):
+    """The multi-start cell's loss (the reference's answers carry their own copy: each is self-contained)."""
+    return 0.1 * w ** 2 + np.sin(2 * w) + 0.3 * np.sin(5 * w) - 5 * np.exp(-((w + 6.6) / 0.35) ** 2)
+
+
+def test_answer_claims_rejected_counts_the_functions_that_bend_down():
+    """Question 1: the four of the six that bend down somewhere in [-3, 3] (second derivative
+    negative there) are rejected; ReLU and softplus, convex on the whole line, are not."""
+    z = np.linspace(-2.9, 2.9, 581)
+    second = {   # second derivatives, by hand
+        "1 - exp(-w^2)": (2 - 4 * z ** 2) * np.exp(-z ** 2),
+        "sqrt(|w|)": -0.25 * np.abs(z[z != 0]) ** -1.5,
+        "softplus": np.exp(-np.logaddexp(0, -z)) * np.exp(-np.logaddexp(0, z)),
+        "sigmoid": (np.exp(-np.logaddexp(0, -z)) * np.exp(-np.logaddexp(0, z))
+                    * (1 - 2 * np.exp(-np.logaddexp(0, -z)))),
+        "tanh": -2 * np.tanh(z) * (1 - np.tanh(z) ** 2),
+    }
+    bends_down = {name: bool(np.any(d < -1e-6)) for name, d in second.items()}
+    assert bends_down == {"1 - exp(-w^2)": True, "sqrt(|w|)": True, "softplus": False, "sigmoid": True,
+                          "tanh": True}
+    assert answer_claims_rejected() == sum(bends_down.values()) == 4   # + ReLU: max of two lines, convex
+
+
+def test_answer_multistart_minima_is_the_number_of_dips_within_reach():
+    """Question 3: every local minimum of the wavy loss right of the deep well's basin (its
+    hump near -5.9, left of the leftmost start -5.5) is reached by some start; the well is not."""
+    ws = np.linspace(-7, 6.5, 27001)
+    L = wavy_loss(ws)
+    dips = ws[1:-1][(L[1:-1] < L[:-2]) & (L[1:-1] < L[2:])]
+    assert len(dips) == 7 and dips.min() < -6.5
+    assert answer_multistart_minima() == len(dips) - 1
+
+
+def test_answer_starts_in_lowest_no_start_lies_in_the_deep_wells_basin():
+    """Question 3: the lowest point of [-7, 6.5] is the narrow well near -6.6, and the hump that
+    bounds its basin lies left of the leftmost start -5.5, so no start can end there."""
+    ws = np.linspace(-7, 6.5, 27001)
+    L = wavy_loss(ws)
+    assert -6.7 < ws[np.argmin(L)] < -6.5
+    left = (ws > ws[np.argmin(L)]) & (ws < -5.5)
+    hump = ws[left][np.argmax(L[left])]
+    assert hump < -5.5 and np.all(np.diff(L[(ws > hump) & (ws <= -5.5)]) < 0)   # downhill to the right of it
+    assert answer_starts_in_lowest() == 0
+
+
+def test_choice_answers_are_offered_letters():
+    assert answer_single_minimum() in "abcd" and len(answer_single_minimum()) == 1
+    assert answer_twin_midpoint() in "abcd" and len(answer_twin_midpoint()) == 1
+    assert answer_seeds_reading() in "abcd" and len(answer_seeds_reading()) == 1

@@ -33,6 +33,7 @@ from depthlab.checks.ps4_convexity_networks import (diagnose_distinct_minima, di
                                                     permute_hidden_cases)
 from depthlab.checks.ps4_convexity_quadratics import (compose_cases, diagnose_is_psd, is_psd_cases,
                                                       mistake as quadratics_mistakes, quadratic_minimizer_cases)
+from depthlab.checks.questions_ps4_convexity import QUESTIONS, answer  # noqa: F401 (its mistakes are checked)
 from depthlab.judge.spec import AssignmentSpec, FunctionTest
 
 #: every catalogued mistake of the functions, in the order of the parts
@@ -57,5 +58,6 @@ SPEC = AssignmentSpec(
                      mistakes=mistake.of("multistart_descent")),
         FunctionTest("distinct_minima", 3, distinct_minima_cases, diagnose=diagnose_distinct_minima,
                      mistakes=mistake.of("distinct_minima")),
+        *QUESTIONS,
     ),
 )

@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def answer_twin_midpoint():
+    return "C"
