@@ -422,3 +422,23 @@ def test_a_class_graded_without_the_gradebook_exports_from_the_store_with_its_la
     col = table.column(f"{A} (71002)")
     got = {r[1]: r[col] for r in table.rows if r[1]}
     assert float(got["4100002"]) == pytest.approx(0.8 * auto) and float(got["4100001"]) == auto
+
+
+def test_the_bundled_canvas_roster_is_worth_what_the_course_is():
+    """examples/canvas_roster.csv (the demo's roster) stands for the course's Canvas: its Points
+    Possible are each assignment's auto-graded points plus its written answers' points, so the
+    demo's Canvas import carries no mismatch note; a change of points fails here first."""
+    import json
+
+    from depthlab.checks.registry import assignments
+    from depthlab.paths import source_notebook
+
+    repo = Path(__file__).resolve().parents[1]
+    table = canvas.read_roster(repo / "examples" / "canvas_roster.csv")
+    points = table.rows[canvas.points_row(table)]
+    for a in assignments():
+        cells = json.loads(source_notebook(a).read_text())["cells"]
+        written = sum((c["metadata"].get("nbgrader") or {}).get("points", 0) for c in cells
+                      if c["cell_type"] == "markdown" and (c["metadata"].get("nbgrader") or {}).get("grade"))
+        column, _ = canvas.assignment_column(table, a)
+        assert float(points[column]) == load_spec(a).max_score + written, a
