@@ -130,9 +130,10 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     fingerprint = grading_fingerprint(assignment, root)
     in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
 
+    submitted = {sub.student: _timestamp(sub) for sub in chosen}   # read once: the sha and the store entry
     todo, skipped, rejected = [], [], []
     for sub in chosen:
-        sha = file_sha(sub.path, sub.rejected) + _lateness(sub, terms)
+        sha = file_sha(sub.path, sub.rejected) + _lateness(sub.student, submitted[sub.student], terms)
         entry = None if force else store.load(sub.student)
         fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
                  and entry.get("engine") == engine)
@@ -145,8 +146,6 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
             rejected.append((sub, sha))
         else:
             todo.append((sub, sha))
-
-    submitted = {sub.student: _timestamp(sub) for sub in chosen}
 
     def entry_for(student: str, sha: str, record: dict) -> dict:
         return {"version": STORE_VERSION, "assignment": assignment, "student": student, "engine": engine,
@@ -204,13 +203,12 @@ def _timestamp(sub) -> str:
     return stamp.read_text(errors="replace").strip() if stamp is not None and stamp.is_file() else ""
 
 
-def _lateness(sub, terms) -> str:
-    """What decides the late penalty of ``sub`` besides its notebook (its
-    ``timestamp.txt``, the due date, its extension): a change regrades it."""
-    text = _timestamp(sub)
+def _lateness(student: str, text: str, terms) -> str:
+    """What decides the late penalty of ``student``'s submission besides its notebook (its
+    ``timestamp.txt`` text, the due date, its extension): a change regrades it."""
     if not text and terms.due is None:
         return ""
-    return "+" + hashlib.sha256(f"{text}|{terms.due}|{terms.extension_hours(sub.student)}".encode()).hexdigest()[:16]
+    return "+" + hashlib.sha256(f"{text}|{terms.due}|{terms.extension_hours(student)}".encode()).hexdigest()[:16]
 
 
 def only_students(submissions: list, students: Optional[Iterable[str]]) -> list:

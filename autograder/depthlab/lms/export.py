@@ -95,11 +95,13 @@ def class_final_grades(assignment: str, root: Path, notes: Optional[list] = None
         return grades
 
 
-def graded(assignment: str, root: Path, notes: Optional[list] = None) -> list:
-    """The assignment's final grades as :class:`~.roster.Graded`, group members included."""
+def graded(assignment: str, root: Path, notes: Optional[list] = None, grades: Optional[list] = None) -> list:
+    """The assignment's final grades as :class:`~.roster.Graded`, group members included
+    (``grades``: its :func:`class_final_grades`, when the caller has them already)."""
     who = load_identities(root, assignment)
-    return expand_groups([Graded(g.student, assignment, g.score, g.max_score, who.get(g.student))
-                          for g in class_final_grades(assignment, root, notes)])
+    if grades is None:
+        grades = class_final_grades(assignment, root, notes)
+    return expand_groups([Graded(g.student, assignment, g.score, g.max_score, who.get(g.student)) for g in grades])
 
 
 def export(assignments, fmt: str, out: Path, *, roster: Optional[Path] = None, root: Path) -> ExportSummary:
@@ -170,8 +172,9 @@ def _csv(names: list, out: Path, root: Path) -> list:
     done = []
     for a in names:
         notes: list = []
-        grades = {g.student: g for g in class_final_grades(a, root, notes)}
-        rows = graded(a, root)
+        finals = class_final_grades(a, root, notes)   # read once: the rows and how each is made up
+        grades = {g.student: g for g in finals}
+        rows = graded(a, root, grades=finals)
         for g in rows:
             f = grades.get(g.group_of or g.student)
             i = g.identity
