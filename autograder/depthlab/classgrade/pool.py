@@ -19,8 +19,8 @@ from ..judge.kernel import SandboxKernel
 from ..judge.notebook import Template
 
 
-def setup_imports(assignment: str, root: Optional[Path] = None) -> str:
-    """Code that imports (without binding any name) the modules the setup cells import."""
+def setup_modules(assignment: str, root: Optional[Path] = None) -> list[str]:
+    """The modules the assignment's setup cells import (the grading packages left out)."""
     names = []
     for cell in Template.load(assignment, root=root).of_kind("setup"):
         try:
@@ -32,7 +32,12 @@ def setup_imports(assignment: str, root: Optional[Path] = None) -> str:
                 names += [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.append(node.module)
-    names = [n for n in dict.fromkeys(names) if n.split(".")[0] not in ("solutions", "depthlab", "autograder")]
+    return [n for n in dict.fromkeys(names) if n.split(".")[0] not in ("solutions", "depthlab", "autograder")]
+
+
+def setup_imports(assignment: str, root: Optional[Path] = None) -> str:
+    """Code that imports (without binding any name) the modules the setup cells import."""
+    names = setup_modules(assignment, root)
     return "".join(f"try:\n    __import__({n!r})\nexcept Exception:\n    pass\n" for n in names)
 
 
@@ -82,9 +87,10 @@ class KernelPool:
     size 0: no pool, ``take()`` makes a plain kernel that starts when first used.
     """
 
-    def __init__(self, config: GradingConfig, size: int = 1, warm: str = ""):
+    def __init__(self, config: GradingConfig, size: int = 1, warm: str = "", preload: tuple = ()):
         POOLS.append(self)
         self.config = config
+        self.preload = tuple(preload)   # imported once by the fork server for every kernel
         self.size = size
         self.warm = warm
         self.cls = PooledKernel
@@ -107,7 +113,7 @@ class KernelPool:
         accepted = inspect.signature(SandboxKernel.__init__).parameters
         options = {name: getattr(self.config, name, None)
                    for name in ("memory_mb", "output_limit", "interrupt_grace", "isolation", "scratch_mb")}
-        return {k: v for k, v in options.items() if k in accepted and v is not None}
+        return {**{k: v for k, v in options.items() if k in accepted and v is not None}, "preload": self.preload}
 
     def _new(self):
         k = self.cls(self, **self._kernel_options())

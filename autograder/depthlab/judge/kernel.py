@@ -31,7 +31,7 @@ from typing import Optional
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from . import sandbox
+from . import forkserver, sandbox
 from .kernel_output import OutputCollector, RunResult
 from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
                       namespaces_work)
@@ -47,6 +47,8 @@ MAX_PROCESSES = 256
 #: marker on the kernel's command line (the first line of sandbox_boot.py)
 MARKER = "depthlab-sandbox-kernel"
 BOOTSTRAP = (Path(__file__).with_name("sandbox_boot.py")).read_text(encoding="utf-8")
+#: ipykernel's options for every grading kernel
+KERNEL_ARGS = ("--InteractiveShell.xmode=Minimal", "--HistoryManager.enabled=False")
 
 
 def _sandbox_ids() -> Optional[tuple[int, int]]:
@@ -84,7 +86,8 @@ class SandboxKernel:
 
     def __init__(self, *, memory_mb: int = 4096, output_limit: int = 20_000,
                  interrupt_grace: Optional[float] = None, startup_timeout: float = 30.0,
-                 isolation: Optional[str] = None, scratch_mb: Optional[int] = None):
+                 isolation: Optional[str] = None, scratch_mb: Optional[int] = None,
+                 preload: Optional[tuple] = None, warm: Optional[bool] = None):
         self.memory_mb = memory_mb
         self.output_limit = output_limit
         self.interrupt_grace = float(interrupt_grace if interrupt_grace is not None
@@ -92,6 +95,9 @@ class SandboxKernel:
         self.startup_timeout = startup_timeout
         self.scratch_mb = int(scratch_mb or os.environ.get("DEPTHLAB_SCRATCH_MB") or 512)
         self.isolation = isolation_mode(isolation)
+        #: forked from this process's fork server (imports already done) or started from scratch
+        self.warm = forkserver.enabled() if warm is None else warm
+        self.preload = tuple(dict.fromkeys(forkserver.DEFAULT_PRELOAD + tuple(preload or ())))
         sandbox.warn_unsafe(self.isolation)
         # base/home: the kernel's own folder (its scratch, results file, caches);
         # base/control: what only the grader writes (connection and boot files, the
@@ -113,6 +119,7 @@ class SandboxKernel:
             self._ids = _sandbox_ids()
         #: put into the kernel's environment: finds what it leaves running (see _kill_leftovers)
         self._token = uuid.uuid4().hex
+        assert len(self._token) == forkserver.TOKEN_LENGTH
         self._write_spec()
         self.km: Optional[KernelManager] = None
         self.kc = None
@@ -202,6 +209,57 @@ class SandboxKernel:
 
     def _start_once(self) -> None:
         connection_file = str(self._control / "conn" / f"kernel-{self.starts}-{uuid.uuid4().hex[:8]}.json")
+        server = forkserver.server_for(self._env(), sandbox.site_dirs(), self.preload) if self.warm else None
+        if server is not None:
+            self._fork_from(server, connection_file)
+        else:
+            self._launch(connection_file)
+        self.kc = self.km.blocking_client()
+        self.kc.start_channels()
+        try:
+            self._wait_for_ready()
+        except BaseException as exc:
+            self._stop_kernel()
+            raise RuntimeError(f"the grading kernel did not start ({exc}; isolation {self.isolation}; "
+                               "set DEPTHLAB_KERNEL_LOG=<file> to see its error output)") from None
+        self._inner_pid = self._find_inner_pid()
+        self.starts += 1
+
+    def _wait_for_ready(self) -> None:
+        """Wait for the kernel's first reply; a kernel that ended before it fails at once."""
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            try:
+                self.kc.wait_for_ready(timeout=min(2.0, max(0.1, deadline - time.monotonic())))
+                return
+            except RuntimeError:
+                if not self.km.is_alive():
+                    raise RuntimeError("the kernel ended while starting") from None
+                if time.monotonic() >= deadline:
+                    raise
+
+    def _fork_from(self, server, connection_file: str) -> None:
+        """A kernel forked from the warm server (see forkserver.py): the same configuration
+        as :meth:`_launch` gives, in a file the child reads before anything else."""
+        from jupyter_client.connect import write_connection_file
+        write_connection_file(connection_file, ip="127.0.0.1", key=uuid.uuid4().hex.encode(), transport="tcp")
+        cfg = self._config()
+        cfg.update(connection=connection_file, env=self._env(), log=os.environ.get("DEPTHLAB_KERNEL_LOG"),
+                   kernel_args=list(KERNEL_ARGS))
+        boot = Path(connection_file).with_suffix(".boot.json")
+        boot.write_text(json.dumps(cfg))
+        read_end, self._lifeline = os.pipe()
+        try:
+            pid = server.fork(boot, read_end)
+        except forkserver.ForkServerUnavailable as exc:
+            self._stop_kernel()
+            raise RuntimeError(str(exc)) from None
+        finally:
+            os.close(read_end)
+        self.km = forkserver.ForkedKernel(server, pid, connection_file)
+
+    def _launch(self, connection_file: str) -> None:
+        """A kernel started from scratch: jupyter_client launches the bootstrap."""
         read_end, self._lifeline = os.pipe()
         self._spec_for(connection_file, read_end)
         ksm = KernelSpecManager(kernel_dirs=[str(self._control / "kernels")], ensure_native_kernel=False)
@@ -210,8 +268,7 @@ class SandboxKernel:
         log = os.environ.get("DEPTHLAB_KERNEL_LOG")   # a file for the kernel's stderr (debugging only)
         err = open(log, "ab") if log else subprocess.DEVNULL
         try:
-            self.km.start_kernel(cwd=str(self.workdir), env=self._env(),
-                                 extra_arguments=["--InteractiveShell.xmode=Minimal", "--HistoryManager.enabled=False"],
+            self.km.start_kernel(cwd=str(self.workdir), env=self._env(), extra_arguments=list(KERNEL_ARGS),
                                  stdout=subprocess.DEVNULL, stderr=err, pass_fds=(read_end,))
         except Exception as exc:
             self._stop_kernel()
@@ -220,16 +277,6 @@ class SandboxKernel:
             os.close(read_end)
             if log:
                 err.close()
-        self.kc = self.km.blocking_client()
-        self.kc.start_channels()
-        try:
-            self.kc.wait_for_ready(timeout=self.startup_timeout)
-        except BaseException as exc:
-            self._stop_kernel()
-            raise RuntimeError(f"the grading kernel did not start ({exc}; isolation {self.isolation}; "
-                               "set DEPTHLAB_KERNEL_LOG=<file> to see its error output)") from None
-        self._inner_pid = self._find_inner_pid()
-        self.starts += 1
 
     def restart(self) -> None:
         self._stop_kernel()

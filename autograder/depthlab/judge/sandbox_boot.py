@@ -7,13 +7,28 @@ kernel never needs to read a file of ours.  It builds the kernel's view of the
 machine at the configured level (see ``sandbox.py``), drops privileges, sets the
 resource limits, installs the import blocker and starts ipykernel.  Standalone
 on purpose: standard library only.
+
+The same text also runs as a **fork server** (``--serve FD``): it imports what
+every kernel imports (ipykernel, numpy, matplotlib, the assignment's setup
+imports) once, then forks one child per kernel asked for on the socket ``FD``.
+Each child leaves the server's state behind (its own session, no inherited file
+but its lifeline, fresh random seeds, its own token and home), enters its own
+namespaces where the level has them (as ``unshare`` would: a launcher process
+outside, the kernel as PID 1 inside), and then goes through exactly the steps
+above.  The server itself runs no student code and never imports depthlab or
+the reference.
 """
 import ctypes
 import json
 import os
 import sys
 
-with open(sys.argv.pop(1)) as _fh:   # written by the grader into the kernel's own folder
+#: ``--serve FD``: this process is a fork server (see ``forkserver.py``), not a kernel
+SERVE_FD = None
+if sys.argv[1] == "--serve":
+    SERVE_FD = int(sys.argv[2])
+    del sys.argv[1:3]
+with open(sys.argv.pop(1)) as _fh:   # written by the grader into a folder only it writes
     CFG = json.load(_fh)
 sys.path[:] = [p for p in sys.path if p and "site-packages" not in p and "dist-packages" not in p] + CFG["site"]
 LIBC = ctypes.CDLL(None, use_errno=True)
@@ -360,6 +375,11 @@ def main(cfg):
         watch_reach(blocker, cfg)
 
 
+if SERVE_FD is not None:
+    CFG = serve(SERVE_FD, CFG)   # returns in each forked child, with that kernel's configuration
+    forked_child(CFG)
+    if CFG["level"] == "namespace":
+        enter_namespaces(CFG)
 main(CFG)
 # nothing of this file stays in the namespace the student's code may look at
 for _name in [n for n in globals() if not n.startswith("__")]:
