@@ -76,3 +76,38 @@ def test_plain_nbgrader_autograde_honours_the_test_timeout_of_nbgrader_config(tm
     assert out.returncode == 0, out.stderr[-3000:]
     graded = (root / "autograded" / "amy" / A / f"{A}.ipynb").read_text()
     assert "timed out after 1.5 s" in graded, graded[-3000:]
+
+
+@pytest.mark.parametrize("change", [{}, {"grade": "yes"}, {"points": "ten"}, {"schema_version": 2},
+                                    {"schema_version": 9}, {"grade_id": 5}, {"extra": 1}, {"locked": None},
+                                    {"solution": True, "grade": True, "points": -1}])
+def test_the_metadata_check_with_its_schema_checked_once_says_what_nbgraders_says(change):
+    """CheckCellMetadataOnce (in depthlab's autograde) gives nbgrader's verdict on every cell."""
+    import copy
+
+    import nbformat
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from depthlab.engines.nbgrader_engine import _MetadataValidatorOnce
+    from depthlab.paths import source_notebook
+
+    def verdict(cls, cell):
+        try:
+            cls().validate_cell(cell)
+            return "ok"
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    nb = nbformat.read(source_notebook("ps2_vanishing_gradients"), as_version=4)
+    cells = [c for c in nb.cells if "nbgrader" in c.metadata]
+    verdicts = set()
+    for cell in cells:
+        changed = copy.deepcopy(cell)
+        changed.metadata["nbgrader"].update(change)
+        ours = verdict(_MetadataValidatorOnce, changed)
+        assert ours == verdict(MetadataValidator, changed), (change, cell.metadata["nbgrader"])
+        verdicts.add(ours.split(":")[0])
+    if not change:
+        assert verdicts == {"ok"}
+    elif change != {"solution": True, "grade": True, "points": -1}:   # fine for cells that have points
+        assert "ok" not in verdicts, (change, verdicts)
