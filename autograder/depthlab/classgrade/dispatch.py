@@ -18,9 +18,50 @@ from . import worker
 STUCK_GRACE = 120.0
 
 
+class Started:
+    """Worker processes started before the batch knows its tasks, so that their start-up
+    (imports, the reference, the fork server and first kernel) overlaps with the
+    parent's (collecting submissions, the gradebook); :func:`run_workers` takes them over."""
+
+    def __init__(self, assignment: str, engine: str, root: Path, config: GradingConfig, prestart: int,
+                 jobs: int, target: Optional[Callable] = None):
+        self.key = (assignment, engine, str(root), prestart)
+        self.setup = worker.worker_setup(assignment, engine, root, config, prestart)
+        self.target = target or worker.main
+        self.workers: dict = {}     # pid -> process
+        self.pipes: dict = {}       # pid -> the batch's end of its pipe
+        for _ in range(jobs):
+            self.spawn()
+
+    def spawn(self) -> None:
+        ctx = mp.get_context("spawn")   # a fresh process: none of this one's threads or open files
+        mine, theirs = ctx.Pipe()
+        p = ctx.Process(target=self.target, args=(theirs, self.setup), daemon=True)
+        p.start()
+        theirs.close()
+        self.workers[p.pid], self.pipes[p.pid] = p, mine
+
+    def close(self) -> None:
+        """Stop the workers :func:`run_workers` did not (there was nothing to grade, or it
+        never ran): they got no work, so they are stopped as a stuck one is (SIGTERM: the
+        worker kills its kernels and fork server and exits)."""
+        for p in self.workers.values():
+            if p.is_alive():
+                p.terminate()
+        for p in self.workers.values():
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=5)
+        for conn in self.pipes.values():
+            conn.close()
+        self.workers.clear()
+        self.pipes.clear()
+
+
 def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig, tasks: list,
                 jobs: int, prestart: int, done: Callable[[str, dict], None], subs: dict,
-                target: Optional[Callable] = None) -> None:
+                target: Optional[Callable] = None, started: Optional[Started] = None) -> None:
     """Hand tasks to ``jobs`` worker processes until every task has an answer.
 
     Each worker has its own pipe and gets its next notebook when it reports the
@@ -28,27 +69,23 @@ def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig,
     dies, or spends longer than the notebook time limit (plus STUCK_GRACE) on one
     notebook and is stopped, turns that notebook into an ungraded result and is
     replaced.  ``target`` replaces :func:`~depthlab.classgrade.worker.main` (tests); it gets its end
-    of the pipe and the setup dict.
+    of the pipe and the setup dict.  ``started``: workers started earlier (:class:`Started`),
+    used first; the extra ones get no task and stop.
     """
-    ctx = mp.get_context("spawn")
-    setup = worker.worker_setup(assignment, engine, root, config, prestart)
     todo = deque(tasks)
     jobs = max(1, min(jobs, len(tasks)))
     limit = config.notebook_timeout + STUCK_GRACE
-    workers: dict = {}     # pid -> process
-    pipes: dict = {}       # pid -> the batch's end of its pipe
+    if started is None:
+        started = Started(assignment, engine, root, config, prestart, 0, target)
+    workers: dict = started.workers     # pid -> process
+    pipes: dict = started.pipes         # pid -> the batch's end of its pipe
     assigned: dict = {}    # pid -> (student it is grading, since when)
     stopping: dict = {}    # pid -> when it was told to stop for taking too long
     ready: set = set()
     pending = {student for student, _ in tasks}
     failures = 0
 
-    def spawn():
-        mine, theirs = ctx.Pipe()
-        p = ctx.Process(target=target or worker.main, args=(theirs, setup), daemon=True)
-        p.start()
-        theirs.close()
-        workers[p.pid], pipes[p.pid] = p, mine
+    spawn = started.spawn
 
     def send(pid: int, message) -> None:
         try:
@@ -128,7 +165,7 @@ def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig,
             if todo and len(workers) < jobs:
                 spawn()
 
-    for _ in range(jobs):
+    for _ in range(jobs - len(workers)):
         spawn()
     try:
         while pending:

@@ -39,7 +39,7 @@ from ..judge.results import NotebookResult
 from ..judge.sandbox import isolation_mode
 from ..paths import course_root, source_notebook
 from .collect import collect, normalise_for_nbgrader
-from .dispatch import run_workers
+from .dispatch import Started, run_workers
 from .export import write_grades_csv
 from .gradebook import apply_terms, ensure_gradebook, gradebook_students
 from .identities import load_identities
@@ -118,83 +118,93 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
         stream.write(f"warning: {line}\n")
     keep = {s.student for s in found.submissions}
     chosen = only_students(found.submissions, students)
-    if engine == "nbgrader":
-        for sub in chosen:
-            if sub.path is not None:
-                normalise_for_nbgrader(sub.path)
-    if engine == "nbgrader":
-        ensure_gradebook(assignment, root)
-        apply_terms(assignment, root, terms, [s.student for s in found.submissions],
-                    load_identities(root, assignment))
-    store = ResultStore(assignment, root)
-    fingerprint = grading_fingerprint(assignment, root)
-    in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
-
-    submitted = {sub.student: _timestamp(sub) for sub in chosen}   # read once: the sha and the store entry
-    todo, skipped, rejected = [], [], []
-    for sub in chosen:
-        sha = file_sha(sub.path, sub.rejected) + _lateness(sub.student, submitted[sub.student], terms)
-        entry = None if force else store.load(sub.student)
-        fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
-                 and entry.get("engine") == engine)
-        if fresh and engine == "nbgrader" and not entry["record"].get("error"):
-            fresh = sub.student in in_gradebook and (
-                root / "autograded" / sub.student / assignment / f"{assignment}.ipynb").exists()
-        if fresh:
-            skipped.append(sub.student)
-        elif sub.path is None:
-            rejected.append((sub, sha))
-        else:
-            todo.append((sub, sha))
-
-    def entry_for(student: str, sha: str, record: dict) -> dict:
-        return {"version": STORE_VERSION, "assignment": assignment, "student": student, "engine": engine,
-                "sha256": sha, "fingerprint": fingerprint, "submitted": submitted.get(student, ""),
-                "graded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "record": record}
-
-    before = {sub.student: store.load(sub.student) for sub, _ in todo + rejected}   # for the regrade's changes
-    graded: list[str] = []
-    for sub, sha in rejected:
-        result = ungraded(assignment, engine, sub, sub.rejected, root)
-        store.save(entry_for(sub.student, sha, result.to_record()))
-        graded.append(sub.student)
-        if on_result:
-            on_result(result)
-
-    bar = Progress(len(todo), label=f"{assignment}", stream=stream, enabled=progress)
-    if skipped and progress:
-        stream.write(f"{assignment}: {len(skipped)} already graded (kept), {len(todo)} to grade\n")
-    interrupted = False
-    by_student = {sub.student: (sub, sha) for sub, sha in todo}
-
-    def done(student: str, record: dict) -> None:
-        sub, sha = by_student[student]
-        store.save(entry_for(student, sha, record))
-        graded.append(student)
-        result = NotebookResult.from_record(record)
-        bar.update(f"{student} {result.score:g}/{result.max_score:g}" + (" (not graded)" if result.error else ""))
-        if on_result:
-            on_result(result)
-
+    # the workers start now: their imports, reference and first kernels overlap with what follows
+    early = None
+    if dispatch is run_workers and chosen:
+        early = Started(assignment, engine, root, config, prestart,
+                        max(1, min(jobs or config.effective_jobs, len(chosen))))
     try:
-        if todo:
-            dispatch(assignment, engine, root, config, [(s.student, str(s.path)) for s, _ in todo],
-                         jobs or config.effective_jobs, prestart, done, by_student)
-    except KeyboardInterrupt:
-        interrupted = True
+        if engine == "nbgrader":
+            for sub in chosen:
+                if sub.path is not None:
+                    normalise_for_nbgrader(sub.path)
+        if engine == "nbgrader":
+            ensure_gradebook(assignment, root)
+            apply_terms(assignment, root, terms, [s.student for s in found.submissions],
+                        load_identities(root, assignment))
+        store = ResultStore(assignment, root)
+        fingerprint = grading_fingerprint(assignment, root)
+        in_gradebook = gradebook_students(assignment, root) if engine == "nbgrader" else set()
+
+        submitted = {sub.student: _timestamp(sub) for sub in chosen}   # read once: the sha and the store entry
+        todo, skipped, rejected = [], [], []
+        for sub in chosen:
+            sha = file_sha(sub.path, sub.rejected) + _lateness(sub.student, submitted[sub.student], terms)
+            entry = None if force else store.load(sub.student)
+            fresh = (entry is not None and entry.get("sha256") == sha and entry.get("fingerprint") == fingerprint
+                     and entry.get("engine") == engine)
+            if fresh and engine == "nbgrader" and not entry["record"].get("error"):
+                fresh = sub.student in in_gradebook and (
+                    root / "autograded" / sub.student / assignment / f"{assignment}.ipynb").exists()
+            if fresh:
+                skipped.append(sub.student)
+            elif sub.path is None:
+                rejected.append((sub, sha))
+            else:
+                todo.append((sub, sha))
+
+        def entry_for(student: str, sha: str, record: dict) -> dict:
+            return {"version": STORE_VERSION, "assignment": assignment, "student": student, "engine": engine,
+                    "sha256": sha, "fingerprint": fingerprint, "submitted": submitted.get(student, ""),
+                    "graded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "record": record}
+
+        before = {sub.student: store.load(sub.student) for sub, _ in todo + rejected}   # for the regrade's changes
+        graded: list[str] = []
+        for sub, sha in rejected:
+            result = ungraded(assignment, engine, sub, sub.rejected, root)
+            store.save(entry_for(sub.student, sha, result.to_record()))
+            graded.append(sub.student)
+            if on_result:
+                on_result(result)
+
+        bar = Progress(len(todo), label=f"{assignment}", stream=stream, enabled=progress)
+        if skipped and progress:
+            stream.write(f"{assignment}: {len(skipped)} already graded (kept), {len(todo)} to grade\n")
+        interrupted = False
+        by_student = {sub.student: (sub, sha) for sub, sha in todo}
+
+        def done(student: str, record: dict) -> None:
+            sub, sha = by_student[student]
+            store.save(entry_for(student, sha, record))
+            graded.append(student)
+            result = NotebookResult.from_record(record)
+            bar.update(f"{student} {result.score:g}/{result.max_score:g}" + (" (not graded)" if result.error else ""))
+            if on_result:
+                on_result(result)
+
+        try:
+            if todo:
+                extra = {"started": early} if early is not None else {}
+                dispatch(assignment, engine, root, config, [(s.student, str(s.path)) for s, _ in todo],
+                         jobs or config.effective_jobs, prestart, done, by_student, **extra)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+        results = [r for r in store.results() if r.student in keep or r.student is None]
+        changes = score_changes(before, {s: store.load(s) for s in graded})
+        if any(before.values()):
+            save_changes(assignment, root, changes, sum(1 for s in graded if before.get(s)))
+        csv_path = Path(csv_path) if csv_path else root / "reports" / assignment / "grades.csv"
+        write_grades_csv(results, spec, csv_path)
+        summary = BatchSummary(assignment, results, graded, skipped, found.problems, csv_path,
+                               round(time.monotonic() - started, 2), interrupted, changes)
+        if interrupted:
+            raise BatchInterrupted(summary)
+        return summary
     finally:
-        bar.close()
-    results = [r for r in store.results() if r.student in keep or r.student is None]
-    changes = score_changes(before, {s: store.load(s) for s in graded})
-    if any(before.values()):
-        save_changes(assignment, root, changes, sum(1 for s in graded if before.get(s)))
-    csv_path = Path(csv_path) if csv_path else root / "reports" / assignment / "grades.csv"
-    write_grades_csv(results, spec, csv_path)
-    summary = BatchSummary(assignment, results, graded, skipped, found.problems, csv_path,
-                           round(time.monotonic() - started, 2), interrupted, changes)
-    if interrupted:
-        raise BatchInterrupted(summary)
-    return summary
+        if early is not None:
+            early.close()   # those the batch did not need (nothing to grade), or left after an error
 
 
 def _timestamp(sub) -> str:

@@ -15,6 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..config import GradingConfig
+from ..judge import forkserver
 from ..judge.notebook import SubmissionError, read_notebook
 from ..judge.results import NotebookResult
 from ..judge.session import NotebookGrader
@@ -124,6 +125,7 @@ def main(conn, setup: dict) -> None:
     def stop(*_):
         for pool in POOLS:
             pool.kill_all()
+        forkserver.close_all()   # os._exit skips atexit
         os._exit(1)
 
     signal.signal(signal.SIGTERM, stop)

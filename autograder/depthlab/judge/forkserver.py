@@ -65,7 +65,7 @@ class ForkServer:
         self._base = Path(tempfile.mkdtemp(prefix="depthlab-forkserver-"))
         self._base.chmod(0o700)
         cfg_path = self._base / "server.json"
-        cfg_path.write_text(json.dumps({"site": site, "preload": list(preload)}))
+        cfg_path.write_text(json.dumps({"site": site, "preload": list(preload), "base": str(self._base)}))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         placeholders = {"HOME": str(self._base), "TMPDIR": str(self._base), "MPLCONFIGDIR": str(self._base / "mpl"),
                         "IPYTHONDIR": str(self._base / "ipython"), "DEPTHLAB_SANDBOX_TOKEN": "0" * TOKEN_LENGTH}

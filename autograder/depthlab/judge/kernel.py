@@ -209,9 +209,11 @@ class SandboxKernel:
 
     def _start_once(self) -> None:
         connection_file = str(self._control / "conn" / f"kernel-{self.starts}-{uuid.uuid4().hex[:8]}.json")
-        server = forkserver.server_for(self._env(), sandbox.site_dirs(), self.preload) if self.warm else None
+        # as jupyter_client's launcher sets it (launcher.py): whose kernel this is
+        env = {**self._env(), "JPY_PARENT_PID": str(os.getpid())}
+        server = forkserver.server_for(env, sandbox.site_dirs(), self.preload) if self.warm else None
         if server is not None:
-            self._fork_from(server, connection_file)
+            self._fork_from(server, connection_file, env)
         else:
             self._launch(connection_file)
         self.kc = self.km.blocking_client()
@@ -238,13 +240,13 @@ class SandboxKernel:
                 if time.monotonic() >= deadline:
                     raise
 
-    def _fork_from(self, server, connection_file: str) -> None:
+    def _fork_from(self, server, connection_file: str, env: dict) -> None:
         """A kernel forked from the warm server (see forkserver.py): the same configuration
         as :meth:`_launch` gives, in a file the child reads before anything else."""
         from jupyter_client.connect import write_connection_file
         write_connection_file(connection_file, ip="127.0.0.1", key=uuid.uuid4().hex.encode(), transport="tcp")
         cfg = self._config()
-        cfg.update(connection=connection_file, env=self._env(), log=os.environ.get("DEPTHLAB_KERNEL_LOG"),
+        cfg.update(connection=connection_file, env=env, log=os.environ.get("DEPTHLAB_KERNEL_LOG"),
                    kernel_args=list(KERNEL_ARGS))
         boot = Path(connection_file).with_suffix(".boot.json")
         boot.write_text(json.dumps(cfg))

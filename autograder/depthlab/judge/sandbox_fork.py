@@ -61,7 +61,9 @@ def serve(fd, cfg):
         if sock not in readable:
             continue
         data, fds, _flags, _addr = socket.recv_fds(sock, 4096, 4)
-        if not data:
+        if not data:   # the grader closed its end, or ended (even killed): so does the server
+            import shutil
+            shutil.rmtree(cfg["base"], ignore_errors=True)
             os._exit(0)
         try:
             pid = os.fork()
