@@ -27,7 +27,8 @@ notebooks by default, ``--students 20`` when in a hurry):
 3. with ``--dask``, ``depthlab autograde --scheduler local`` (``--jobs`` Dask
    workers on this machine) beside ``--jobs`` local workers;
 4. with ``--breakdown``, where the time goes: nbclient alone, no pre-started
-   kernels, the direct engine, no namespace isolation, kernel start-up.
+   kernels, the direct engine, no namespace isolation, kernels started from
+   scratch instead of forked warm (``DEPTHLAB_WARM_KERNELS=0``), kernel start-up.
 
 Each variant is a fresh command (imports included); medians and minima of
 wall-clock time are reported (on a shared, busy machine the minimum is the
@@ -430,6 +431,8 @@ def _breakdown(py: str, work: Path, a: str, ours: Path, paths: list, args) -> di
             lambda: _ours(py, work, a, ours, "direct", args.jobs, 1),
         "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)":
             lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1, {"DEPTHLAB_ISOLATION": "none"}),
+        "depthlab autograde (nbgrader engine, kernels started from scratch, not forked warm)":
+            lambda: _ours(py, work, a, ours, "nbgrader", args.jobs, 1, {"DEPTHLAB_WARM_KERNELS": "0"}),
     }
     if args.sequential:
         variants["nbclient execute only, sequential"] = \
@@ -457,7 +460,9 @@ def _where(py: str, work: Path, low: dict, n: int, jobs: int) -> None:
                          ("nbgrader bookkeeping (nbgrader engine minus direct engine)",
                           "depthlab autograde (direct engine: judge only, pre-started kernels)"),
                          ("namespace isolation (with minus without)",
-                          "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)")):
+                          "depthlab autograde (nbgrader engine, pre-started kernels, no namespace isolation)"),
+                         ("warm kernels (forked minus started from scratch)",
+                          "depthlab autograde (nbgrader engine, kernels started from scratch, not forked warm)")):
         print(f"    {label}: {low[ours] - low[other]:+.1f} s")
 
 

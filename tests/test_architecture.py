@@ -197,6 +197,9 @@ ENVIRONMENT_WRITERS = {
     "depthlab.courselock",
     # puts the venv's bin folder (jupyter, nbgrader, otter) on PATH for the tools we start
     "depthlab.tools",
+    # a kernel forked from the fork server sets its own environment (it is the kernel
+    # process, before any student code); not imported by depthlab, run as the bootstrap
+    "depthlab.judge.sandbox_fork",
 }
 
 

@@ -451,10 +451,12 @@ def check_run(name: str, work: Path, data, output: str, code: int, seconds: floa
 def test_hostile_submissions_are_real_attacks(name, gradescope_venv, tmp_path):
     """The control: with isolation switched off (``DEPTHLAB_ISOLATION=none``, only when
     asked for) each hostile submission does get the reference, or kills the grader,
-    so test_gradescope_run passing means the isolation stopped it."""
+    so test_gradescope_run passing means the isolation stopped it.  Kernels are started by
+    the grader itself here (``DEPTHLAB_WARM_KERNELS=0``): a kernel forked from the fork
+    server has that server for its parent, and killing it takes down the kernel only."""
     _need_seccomp()
     data, output, code, seconds = run_on_gradescope(submission(name), gradescope_venv, tmp_path,
-                                                    env={"DEPTHLAB_ISOLATION": "none"})
+                                                    env={"DEPTHLAB_ISOLATION": "none", "DEPTHLAB_WARM_KERNELS": "0"})
     print(f"\n[gradescope] {name} without isolation: run_autograder took {seconds} s (exit {code})")
     attacked = name.split("__")[0]
     if "signals_parent" in name:

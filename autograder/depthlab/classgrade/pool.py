@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..config import GradingConfig
+from ..judge import forkserver
 from ..judge.kernel import SandboxKernel
 from ..judge.notebook import Template
 
@@ -169,6 +170,7 @@ class KernelPool:
             t.join(timeout=self.config.cell_timeout)
         for k in list(self.live):   # ready, retired and in-use kernels alike
             self._close_now(k)
+        forkserver.close_idle()   # the run is over: its fork server goes too (a Dask worker lives on)
 
     def kill_all(self) -> None:
         """Emergency stop: SIGKILL every kernel process now (no waiting)."""

@@ -24,13 +24,14 @@ import atexit
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import shutil
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Optional
@@ -86,6 +87,7 @@ class ForkServer:
                 err.close()
         self.sock = ours
         self.dead = False
+        self.live: set = set()   # pids of the kernels forked and not yet cleaned up
         self._replies: "queue.Queue" = queue.Queue()
         self._exited: dict = {}
         self._cond = threading.Condition()
@@ -135,6 +137,8 @@ class ForkServer:
                 reply = {"error": "no answer in 30 s"}
         if "pid" not in reply:
             raise ForkServerUnavailable(f"the fork server could not start a kernel ({reply.get('error')})")
+        with self._cond:
+            self.live.add(reply["pid"])
         return reply["pid"]
 
     def returncode(self, pid: int) -> Optional[int]:
@@ -151,6 +155,7 @@ class ForkServer:
     def forget(self, pid: int) -> None:
         with self._cond:
             self._exited.pop(pid, None)
+            self.live.discard(pid)
 
     def close(self) -> None:
         try:
@@ -235,9 +240,20 @@ def server_for(env: dict, site: list, preload: tuple) -> Optional[ForkServer]:
             server = ForkServer(base, site, preload)
         except ForkServerUnavailable as exc:
             _FAILED[key] = str(exc)
+            warnings.warn(f"kernels start from scratch (slower): {exc}", stacklevel=3)
             return None
         _SERVERS[key] = server
         return server
+
+
+def close_idle() -> None:
+    """Stop this process's servers that have no kernel left (a long-lived process, a Dask
+    worker, between two runs: the next run starts a server again)."""
+    with _LOCK:
+        for key, server in list(_SERVERS.items()):
+            if key[0] == os.getpid() and not server.live:
+                server.close()
+                _SERVERS.pop(key, None)
 
 
 @atexit.register

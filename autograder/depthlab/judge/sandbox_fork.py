@@ -111,7 +111,7 @@ def forked_child(cfg):
         os.dup2(source, target)
     keep = cfg["lifeline"] if cfg.get("lifeline") is not None else 2
     os.closerange(3, keep)
-    os.closerange(keep + 1, 1 << 16)   # the server's socket and every file it had open
+    os.closerange(keep + 1, max(os.sysconf("SC_OPEN_MAX"), 1 << 16))   # the server's socket, its files
     _rewrite_own(48, b"\0--serve\0", b"\0--child\0")
     env = cfg["env"]
     token = env.get("DEPTHLAB_SANDBOX_TOKEN", "")
