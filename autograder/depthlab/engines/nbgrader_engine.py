@@ -416,6 +416,9 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
                                            IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadataOnce]
     c.Autograde.exporter_class = CourseLockExporter
+    # nbconvert's own setting: validate the notebook once after all preprocessors instead of
+    # after each of them (six times per pass), the same check; 0.08 s of a notebook
+    c.CourseLockExporter.optimistic_validation = True
     c.GenerateFeedback.preprocessors = _feedback_preprocessors()
     if course.late_penalty != "none":   # else nbgrader's own LateSubmissionPlugin settings stand
         c.merge(late_penalty_config(course.late_penalty, course.per_day))
