@@ -25,7 +25,6 @@ class Started:
 
     def __init__(self, assignment: str, engine: str, root: Path, config: GradingConfig, prestart: int,
                  jobs: int, target: Optional[Callable] = None):
-        self.key = (assignment, engine, str(root), prestart)
         self.setup = worker.worker_setup(assignment, engine, root, config, prestart)
         self.target = target or worker.main
         self.workers: dict = {}     # pid -> process

@@ -36,9 +36,8 @@ def setup_modules(assignment: str, root: Optional[Path] = None) -> list[str]:
     return [n for n in dict.fromkeys(names) if n.split(".")[0] not in ("solutions", "depthlab", "autograder")]
 
 
-def setup_imports(assignment: str, root: Optional[Path] = None) -> str:
-    """Code that imports (without binding any name) the modules the setup cells import."""
-    names = setup_modules(assignment, root)
+def import_code(names: list[str]) -> str:
+    """Code that imports (without binding any name) ``names`` (:func:`setup_modules`)."""
     return "".join(f"try:\n    __import__({n!r})\nexcept Exception:\n    pass\n" for n in names)
 
 

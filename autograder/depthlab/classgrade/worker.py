@@ -22,7 +22,7 @@ from ..judge.session import NotebookGrader
 from ..tools import ensure_tools_on_path
 from .collect import Submission
 from .gradebook import NbgraderAutograde
-from .pool import POOLS, KernelPool, setup_imports, setup_modules
+from .pool import POOLS, KernelPool, import_code, setup_modules
 
 
 def ungraded(assignment: str, engine: str, sub: Submission, why: str, root: Path) -> NotebookResult:
@@ -44,10 +44,9 @@ class Worker:
         self.engine = setup["engine"]
         self.root = Path(setup["root"])
         self.config = GradingConfig(**setup["config"])
-        warm = setup.get("warm", True)
-        self.pool = KernelPool(self.config, size=setup.get("prestart", 1),
-                               warm=setup_imports(self.assignment, self.root) if warm else "",
-                               preload=tuple(setup_modules(self.assignment, self.root)) if warm else ())
+        modules = setup_modules(self.assignment, self.root) if setup.get("warm", True) else []
+        self.pool = KernelPool(self.config, size=setup.get("prestart", 1), warm=import_code(modules),
+                               preload=tuple(modules))
         self.grader = NotebookGrader(self.assignment, self.config, kernel_factory=self.pool.take, root=self.root)
         self.nbgrader = None
         self.otter = None
