@@ -339,6 +339,7 @@ TAMPER_NOTEBOOKS = {
     "lookup": LOOKUP,
     "imports": IMPORTS,
     "resets_namespace": ["cell_first__resets_namespace"],
+    "removes_probe": ["cell__removes_probe"],
     "imports_in_own_cell": ["cell_first__imports_reference_for_all"],
 }
 
@@ -416,6 +417,15 @@ def test_reset_namespace_is_harmless(tamper):
     """An innocent %reset -f at the top of the notebook removes nothing the grader needs."""
     result = tamper["resets_namespace"]
     assert result.score == result.max_score, [t.message for t in result.tests if not t.passed]
+
+
+@TAMPER_GROUP
+def test_removing_the_probe_module_is_harmless(tamper):
+    """The probe module taken out of sys.modules (its name built at run time): the grader
+    loads it again before its next call, and the reference earns every point."""
+    result = tamper["removes_probe"]
+    assert result.score == result.max_score, [t.message for t in result.tests if not t.passed]
+    assert not [e for e in result.events if e.kind == "probe_failed"], lines(result)
 
 
 @TAMPER_GROUP

@@ -35,6 +35,7 @@ print(json.dumps({
     "random": random.random(), "numpy": float(numpy.random.rand()),
     "token": os.environ.get("DEPTHLAB_SANDBOX_TOKEN"), "left": getattr(numpy, "left_by_the_last_kernel", None),
     "files": sorted(os.listdir(".")),
+    "debugger": getattr(sys.modules.get("ipykernel.debugger"), "_is_debugpy_available", None),
 }))
 numpy.left_by_the_last_kernel = "here"
 open("left.txt", "w").write("x")
@@ -74,6 +75,7 @@ def test_each_kernel_is_forked_fresh_from_a_server_without_our_code(level):
             assert r["preloaded"] == ["ipykernel.kernelapp", "matplotlib.pyplot", "numpy"], r
             assert r["ours"] == [], "the server imported depthlab or the reference"
             assert r["token"] == k._token
+            assert r["debugger"] is False, "a grading kernel has no debugger (nor its socket)"
         assert a["random"] != b["random"] and a["numpy"] != b["numpy"], "each kernel draws its own seeds"
         assert b["left"] is None and "left.txt" not in b["files"], "nothing of one kernel reaches the next"
     finally:
@@ -120,6 +122,7 @@ def test_turned_off_kernels_start_from_scratch(monkeypatch):
         kernel.start()
         assert isinstance(kernel.km, KernelManager)
         assert kernel.run("import sys; print('numpy' in sys.modules)", 30).outputs[0]["text"].strip() == "False"
+        assert _report(kernel)["debugger"] is False, "no debugger in a kernel started from scratch either"
     finally:
         kernel.close()
 

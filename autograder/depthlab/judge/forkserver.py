@@ -38,7 +38,11 @@ from typing import Optional
 
 #: imported by the server for every kernel: ipykernel's own and what the course's notebooks use
 DEFAULT_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "numpy",
-                   "matplotlib", "matplotlib.pyplot")
+                   "matplotlib", "matplotlib.pyplot",
+                   # what a kernel imports on its way to ready (measured: sys.modules before and after)
+                   "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                   "IPython.core.oinspect", "IPython.extensions.storemagic", "psutil", "faulthandler",
+                   "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio")
 #: environment variables that differ from kernel to kernel (the server holds placeholders)
 PER_KERNEL = ("HOME", "TMPDIR", "MPLCONFIGDIR", "IPYTHONDIR", "DEPTHLAB_SANDBOX_TOKEN")
 TOKEN_LENGTH = 32

@@ -31,6 +31,11 @@ def serve(fd, cfg):
             importlib.import_module(name)
         except Exception:
             pass
+    # jupyter_client looks up this machine's addresses (psutil) when a kernel reads its
+    # connection file: once here, not in every kernel
+    interfaces = sys.modules.get("jupyter_client.localinterfaces")
+    if interfaces is not None:
+        interfaces.localhost()
     sock = socket.socket(fileno=fd)
     wake_r, wake_w = os.pipe()
     for end in (wake_r, wake_w):
