@@ -111,3 +111,27 @@ def test_the_metadata_check_with_its_schema_checked_once_says_what_nbgraders_say
         assert verdicts == {"ok"}
     elif change != {"solution": True, "grade": True, "points": -1}:   # fine for cells that have points
         assert "ok" not in verdicts, (change, verdicts)
+
+
+def test_gradebooks_opened_in_one_grading_process_share_one_engine(tmp_path, monkeypatch):
+    """A batch worker opens nbgrader's gradebook nine times per notebook: one SQLAlchemy
+    engine per database serves them all (its statement cache kept), and what one
+    Gradebook wrote and closed the next one reads; another database gets its own."""
+    import nbgrader.api as api
+    from depthlab.classgrade.gradebook import share_gradebook_engines
+    monkeypatch.setattr(api, "create_engine", api.create_engine)   # undone after the test
+    share_gradebook_engines()
+    share_gradebook_engines()   # twice: still one layer
+    assert getattr(api.create_engine, "depthlab_shared", False)
+    url = f"sqlite:///{tmp_path}/gradebook.db"
+    with api.Gradebook(url) as first:
+        first.add_student("ada")
+        engine = first.engine
+    with api.Gradebook(url) as second:
+        assert second.engine is engine
+        assert [s.id for s in second.students] == ["ada"]
+        second.add_student("bo")
+    with api.Gradebook(f"sqlite:///{tmp_path}/other.db") as other:
+        assert other.engine is not engine and other.students == []
+    with api.Gradebook(url) as third:
+        assert sorted(s.id for s in third.students) == ["ada", "bo"]

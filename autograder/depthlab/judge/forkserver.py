@@ -42,7 +42,9 @@ DEFAULT_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqsh
                    # what a kernel imports on its way to ready (measured: sys.modules before and after)
                    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
                    "IPython.core.oinspect", "IPython.extensions.storemagic", "psutil", "faulthandler",
-                   "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio")
+                   "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio",
+                   # and on its first figure (a kernel draws at most a few: these were 30 ms of each)
+                   "matplotlib.backends.backend_agg", "contourpy", "PIL.features")
 #: environment variables that differ from kernel to kernel (the server holds placeholders)
 PER_KERNEL = ("HOME", "TMPDIR", "MPLCONFIGDIR", "IPYTHONDIR", "DEPTHLAB_SANDBOX_TOKEN")
 TOKEN_LENGTH = 32
