@@ -229,12 +229,10 @@ class SandboxKernel:
 
     def _wait_for_ready(self) -> None:
         """Wait for the kernel's reply to kernel_info and for IOPub to carry a message of
-        it; a kernel that ended before that fails at once.
-
-        Written here rather than jupyter_client's ``wait_for_ready``: that one first
-        sleeps 0.2 s at a time until the heartbeat answers (for a client whose kernel
-        it did not launch, as a forked one is) and gives IOPub 0.2 s before asking
-        again; both waits together were most of a warm kernel's 0.4 s start."""
+        it; a kernel that ended before that fails at once.  (jupyter_client's
+        ``wait_for_ready`` sleeps 0.2 s at a time until the heartbeat answers, for a
+        kernel it did not launch as a forked one, and gives IOPub 0.2 s before asking
+        again: both waits were most of a warm kernel's 0.4 s start.)"""
         deadline = time.monotonic() + self.startup_timeout
         while True:
             msg_id = self.kc.kernel_info()
