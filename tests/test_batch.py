@@ -25,7 +25,7 @@ import pytest
 from leftovers import wait_for
 from depthlab import classgen
 from depthlab.judge.results import EventKind
-from depthlab.classgrade import collect as collecting, dispatch, run
+from depthlab.classgrade import collect as collecting, dispatch, gradebook, run
 from depthlab.classgrade.collect import MAX_MEMBER_BYTES, Submission, collect, student_from_name
 from depthlab.classgrade.export import write_grades_csv
 from depthlab.classgrade.progress import Progress
@@ -361,6 +361,11 @@ def test_a_class_with_broken_and_hostile_submissions(tmp_path, monkeypatch):
     assert all(float(r["total"]) == by[r["student"]].score for r in rows)
     # the gradebook agrees with the results
     stored = _gradebook_scores(root)
+    # the run's own questions to it, read with sqlite3 (no nbgrader import), answer as nbgrader does
+    assert gradebook._read_gradebook(root, "SELECT count(*) FROM submitted_assignment") is not None, \
+        "nbgrader's schema changed: the parent process falls back to importing nbgrader"
+    assert gradebook.gradebook_students(A, root) == set(stored)
+    assert gradebook._assignment_in_gradebook(A, root) and not gradebook._assignment_in_gradebook("ps9", root)
     for sid in ids:
         r = by[sid]
         if r.error:

@@ -51,7 +51,11 @@ def _naive_utc(when: Optional[dt.datetime]) -> Optional[dt.datetime]:
 def apply_terms(assignment: str, root: Path, terms: AssignmentTerms, students, identities: dict) -> None:
     """The assignment's due date, and per student their extension and what the
     LMS says about them (name, email, LMS user id), into the gradebook, before
-    nbgrader's autograde computes lateness from ``timestamp.txt``."""
+    nbgrader's autograde computes lateness from ``timestamp.txt``.  With nothing to
+    write, the gradebook (and nbgrader) is not opened at all."""
+    if terms.due is None and not any(identities.get(s) is not None or terms.extension_hours(s)
+                                     for s in students):
+        return
     with open_gradebook(root) as gb:
         if terms.due is not None:   # else keep what nbgrader has (db_assignments, formgrader)
             gb.update_or_create_assignment(assignment, duedate=_naive_utc(terms.due))
@@ -85,9 +89,36 @@ def ensure_gradebook(assignment: str, root: Path) -> None:
     write_atomic(stamp, digest.encode())
 
 
+def _read_gradebook(root: Path, query: str, *args) -> Optional[list]:
+    """The rows of a read-only ``query`` on the course's gradebook, read with sqlite3;
+    None when the database does not have the tables and columns it names.
+
+    Why not nbgrader's Gradebook here: a run's parent process asks only these two
+    questions before its workers grade, and importing nbgrader for them cost 1.2 s of
+    CPU at the moment the workers import it too.  The queries use nbgrader's own
+    schema (``nbgrader/api.py``: ``assignment.name``, ``submitted_assignment``'s
+    ``assignment_id`` and ``student_id``); should a later nbgrader change it, the
+    callers ask nbgrader instead."""
+    import sqlite3
+    db = root / "gradebook.db"
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return con.execute(query, args).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+
+
 def _assignment_in_gradebook(assignment: str, root: Path) -> bool:
     if not (root / "gradebook.db").exists():
         return False
+    rows = _read_gradebook(root, "SELECT 1 FROM assignment WHERE name = ?", assignment)
+    if rows is not None:
+        return bool(rows)
     from nbgrader.api import MissingEntry   # heavy: lazy
     with open_gradebook(root) as gb:
         try:
@@ -101,6 +132,10 @@ def gradebook_students(assignment: str, root: Path) -> set:
     """Students with a submission of ``assignment`` in the gradebook."""
     if not (root / "gradebook.db").exists():
         return set()
+    rows = _read_gradebook(root, "SELECT s.student_id FROM submitted_assignment s JOIN assignment a "
+                                 "ON s.assignment_id = a.id WHERE a.name = ?", assignment)
+    if rows is not None:
+        return {student for (student,) in rows}
     from nbgrader.api import MissingEntry   # heavy: lazy
     with open_gradebook(root) as gb:
         try:
