@@ -31,8 +31,9 @@ if sys.argv[1] == "--serve":
 with open(sys.argv.pop(1)) as _fh:   # written by the grader into a folder only it writes
     CFG = json.load(_fh)
 sys.path[:] = [p for p in sys.path if p and "site-packages" not in p and "dist-packages" not in p] + CFG["site"]
-# A grading kernel has no debugger: ipykernel would import debugpy (0.2 s of CPU per kernel)
-# and open a socket for it.  A None entry makes that import fail as if debugpy were absent.
+# A grading kernel has no debugger: ipykernel would import debugpy (most of a warm kernel's
+# start-up CPU, cProfile) and open a socket for it.  A None entry makes that import fail as
+# if debugpy were absent.
 sys.modules.setdefault("debugpy", None)
 LIBC = ctypes.CDLL(None, use_errno=True)
 LIBC.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
