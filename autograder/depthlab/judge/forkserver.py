@@ -29,13 +29,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Optional
-
-from . import tempdirs
 
 #: imported by the server for every kernel: ipykernel's own and what the course's notebooks use
 DEFAULT_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "numpy",
@@ -70,7 +69,8 @@ class ForkServer:
     """One server process (see the module docstring) and the thread that reads its messages."""
 
     def __init__(self, env: dict, site: list, preload: tuple):
-        self._base = tempdirs.make("depthlab-forkserver-", 0o700)
+        self._base = Path(tempfile.mkdtemp(prefix="depthlab-forkserver-"))
+        self._base.chmod(0o700)
         cfg_path = self._base / "server.json"
         cfg_path.write_text(json.dumps({"site": site, "preload": list(preload), "base": str(self._base)}))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -240,9 +240,6 @@ def server_for(env: dict, site: list, preload: tuple) -> Optional[ForkServer]:
         server = _SERVERS.get(key)
         if server is not None and not server.dead:
             return server
-        if server is not None:   # it died (killed): its socket and folder go before a new one starts
-            server.close()
-            _SERVERS.pop(key, None)
         if key in _FAILED:
             return None
         try:

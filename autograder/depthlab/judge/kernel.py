@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Optional
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
-from . import forkserver, sandbox, tempdirs
+from . import forkserver, sandbox
 from .kernel_output import OutputCollector, RunResult
 from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
                       namespaces_work)
@@ -102,8 +103,8 @@ class SandboxKernel:
         # base/control: what only the grader writes (connection and boot files, the
         # kernel spec), never inside a folder the kernel can write, so no link the
         # student leaves there can redirect the grader's writes
-        tempdirs.sweep_once()   # folders of killed graders go (tempdirs.py)
-        self._base = tempdirs.make("depthlab-kernel-", 0o711)
+        self._base = Path(tempfile.mkdtemp(prefix="depthlab-kernel-"))
+        self._base.chmod(0o711)
         self._home = self._base / "home"
         self._control = self._base / "control"
         self._control.mkdir(mode=0o711)
