@@ -54,6 +54,7 @@ import nbformat
 import pytest
 
 from depthlab.config import GradingConfig
+from depthlab.judge import refcache
 from depthlab.judge.results import EventKind
 from depthlab.grading import grade_notebooks
 from depthlab.judge.kernel import SandboxKernel, isolation_mode
@@ -648,6 +649,8 @@ def test_the_kernel_sees_only_its_own_scratch_folder(escapes):
     assert first["cwd"] != second["cwd"]
     assert first["wrote"][0] == "notes.txt", first
     assert first["repo"] in (None, [".venv"]) and first["secrets"] == [], first
+    cached = refcache.cache_dir()    # the reference's outcomes, kept by the grader: there, and out of sight
+    assert cached is None or list(cached.glob("ps2_vanishing_gradients-*.json")), cached
     # a checkout under /tmp (as CI's may be) shows its own top folder: its .venv is bound back read-only
     repo_top = ROOT.resolve().relative_to("/tmp").parts[0] if ROOT.resolve().is_relative_to("/tmp") else None
     if escapes.level == "namespace":    # a /tmp of its own: its home folder and what it wrote there

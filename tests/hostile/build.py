@@ -10,7 +10,8 @@ filled from the source notebook: the perfect student.  A hostile case then
   solution cell (``cell_first__<what>.py``: right after the setup cell).
 
 Snippets may write ``__REPO__`` where a student would write the path of the
-course folder they guessed; it becomes the real one here.  A line ``# __KIT__``
+course folder they guessed; it becomes the real one here (``__CACHE__``: the folder
+of the reference's cached outcomes, :mod:`depthlab.judge.refcache`).  A line ``# __KIT__``
 becomes the student's search kit (``kit/search_kit.py``: helpers that find files
 on the machine by computed paths), and a line ``# __PLAIN_WRONG__`` the plain
 wrong answer of the snippet's function (``<function>__plain_wrong.py``) renamed
@@ -30,6 +31,7 @@ from pathlib import Path
 import nbformat
 
 from depthlab.judge.notebook import grade_id
+from depthlab.judge.refcache import cache_dir
 from depthlab.paths import course_root, source_notebook
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +49,7 @@ def snippet(name: str, assignment: str = ASSIGNMENT) -> str:
         function = name.split("__")[0]
         plain = snippet_path(f"{function}__plain_wrong", assignment).read_text()
         text = text.replace("# __PLAIN_WRONG__\n", plain.replace(f"def {function}(", f"def _plain_{function}("))
-    return text.replace("__REPO__", str(course_root()))
+    return text.replace("__REPO__", str(course_root())).replace("__CACHE__", str(cache_dir() or "/nonexistent"))
 
 
 def snippet_names(assignment: str = ASSIGNMENT) -> list[str]:

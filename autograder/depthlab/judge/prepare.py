@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ..checks import registry
-from . import probe
+from . import probe, refcache
 from .outcome import Outcome
 from .results import TestResult
 from .scoring import score_test
 from .spec import AX, AssignmentSpec, Case, Fixture, FunctionTest
+
+
+PROBE_SOURCE = Path(probe.__file__).read_text(encoding="utf-8")
 
 
 class UnknownAssignment(LookupError):
@@ -98,15 +101,37 @@ def wire_outcomes(lines: list[dict], n_cases: int) -> list[Outcome]:
     return [g if g is not None else Outcome("not_run") for g in got]
 
 
+def _lines_in_process(fn: Callable, prepared: PreparedTest, fixtures) -> list[dict]:
+    """The probe's JSON lines for ``fn`` run on the prepared cases here."""
+    lines: list = []
+    cases = json.loads(prepared.cases_json)
+    probe.run_function(fn, cases, fixtures,
+                       lambda i, o: lines.append(json.loads(json.dumps({**o, "index": i}))))
+    return lines
+
+
 def run_in_process(fn: Optional[Callable], prepared: PreparedTest, fixtures) -> list[Outcome]:
     """Run ``fn`` on the prepared cases here, through the probe and the wire format."""
     if fn is None or not callable(fn):
         return [Outcome("missing", detail="not defined")] * len(prepared.cases)
-    lines = []
-    cases = json.loads(prepared.cases_json)
-    probe.run_function(fn, cases, fixtures,
-                       lambda i, o: lines.append(json.loads(json.dumps({**o, "index": i}))))
-    return wire_outcomes(lines, len(prepared.cases))
+    return wire_outcomes(_lines_in_process(fn, prepared, fixtures), len(prepared.cases))
+
+
+def _reference_lines(assignment: str, reference, partials: list, fixtures, source: str) -> list:
+    """The reference's lines for every test: from :mod:`.refcache` when this very
+    reference already ran on these very cases, else run here (and kept there)."""
+    fns = [getattr(reference, pt.test.function, None) for pt in partials]
+    if not all(callable(fn) for fn in fns):
+        missing = [{"status": "missing", "detail": "not defined"}]
+        return [_lines_in_process(fn, pt, fixtures) if callable(fn) else missing for fn, pt in zip(fns, partials)]
+    name = refcache.key(assignment, reference, [(pt.test.function, pt.cases_json) for pt in partials], source,
+                        PROBE_SOURCE)
+    cached = refcache.load(name)
+    if cached is not None and len(cached) == len(partials):
+        return cached
+    lines = [_lines_in_process(fn, pt, fixtures) for fn, pt in zip(fns, partials)]
+    refcache.store(name, lines)
+    return lines
 
 
 def prepare(assignment: str, root: Optional[Path] = None) -> PreparedAssignment:
@@ -122,16 +147,18 @@ def _prepare(assignment: str, root: Optional[Path]) -> PreparedAssignment:
     source = fixture_source(spec)
     fixtures = probe.load_fixtures([source] if source else [])
     reference = importlib.import_module(spec.reference_module)
-    tests = []
+    partials = []
     for test in spec.tests:
         cases = tuple(test.make_cases(spec.name))
-        cases_json = json.dumps([encode_case(c) for c in cases], allow_nan=True)
-        partial = PreparedTest(test, cases, cases_json, ())
-        ref = run_in_process(getattr(reference, test.function, None), partial, fixtures)
+        partials.append(PreparedTest(test, cases, json.dumps([encode_case(c) for c in cases], allow_nan=True), ()))
+    tests = []
+    for partial, lines in zip(partials, _reference_lines(assignment, reference, partials, fixtures, source)):
+        test, cases = partial.test, partial.cases
+        ref = wire_outcomes(lines, len(cases))
         broken = [c.describe(test.function) for c, r in zip(cases, ref) if r.status not in ("ok", "error")]
         if broken:
             raise RuntimeError(f"{assignment}: the reference could not run {broken[0]}")
-        tests.append(PreparedTest(test, cases, cases_json, tuple(ref)))
+        tests.append(PreparedTest(test, cases, partial.cases_json, tuple(ref)))
     return PreparedAssignment(spec, tuple(tests), source)
 
 

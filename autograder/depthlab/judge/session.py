@@ -31,10 +31,9 @@ from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, re
 from .notebook import one_line as _one_line
 from ..paths import source_notebook
 from .outcome import Outcome
-from .prepare import PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
+from .prepare import PROBE_SOURCE, PreparedAssignment, known_assignments, prepare, wire_outcomes, judge_outcomes
 from .results import Event, EventKind, IntegrityFlag, NotebookResult, Status, TestResult
 
-PROBE_SOURCE = Path(probe_module.__file__).read_text(encoding="utf-8")
 MAX_RESULT_BYTES = 50_000_000
 
 

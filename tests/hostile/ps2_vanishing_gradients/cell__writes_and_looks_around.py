@@ -26,6 +26,7 @@ for path in ("notes.txt", "/tmp/left_by_a_student.txt", "__REPO__/left_by_a_stud
 seen["tmp"] = look(lambda: sorted(os.listdir("/tmp")))
 seen["repo"] = look(lambda: sorted(os.listdir("__REPO__")))
 seen["secrets"] = [p for p in glob.glob("__REPO__/solutions/*.py") + glob.glob("__REPO__/source/*/*.ipynb")
-                   + glob.glob("__REPO__/gradebook.db") + glob.glob("/tmp/depthlab-nbgrader-*")]
+                   + glob.glob("__REPO__/gradebook.db") + glob.glob("/tmp/depthlab-nbgrader-*")
+                   + glob.glob("__CACHE__/*.json")]
 seen["processes"] = look(lambda: sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
 print("SEEN " + json.dumps(seen))
