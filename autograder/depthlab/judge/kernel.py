@@ -32,7 +32,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 from . import forkserver, sandbox
-from .kernel_output import OutputCollector, RunResult
+from .kernel_output import OutputCollector, RunResult, iopub_msg
 from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
                       namespaces_work)
 
@@ -478,7 +478,7 @@ class SandboxKernel:
             if remaining <= 0:
                 return "timeout"
             try:
-                msg = self.kc.get_iopub_msg(timeout=min(remaining, 0.5))
+                msg = iopub_msg(self.kc, min(remaining, 0.5))
             except queue.Empty:
                 if not self.km.is_alive():
                     return "died"
