@@ -1,7 +1,8 @@
 """Prepare an assignment for grading: its cases, encoded, and the reference's outcomes.
 
 Done once per grading process (cached): the reference runs here, in the grading
-process, through the same :mod:`probe` code the student's kernel runs.
+process, through the same :mod:`probe` code the student's kernel runs, unless
+:mod:`.refcache` already holds its outcomes on these very cases.
 """
 from __future__ import annotations
 
