@@ -5,6 +5,15 @@ import os
 from dataclasses import dataclass, fields, replace
 
 
+def switched_on(name: str, default: bool = True) -> bool:
+    """Whether the on/off environment variable ``name`` is on ("0", "no", "false",
+    "off" and their capitalisations are off; unset means ``default``)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() not in ("0", "no", "false", "off")
+
+
 @dataclass(frozen=True)
 class GradingConfig:
     """Limits and choices for one grading run.

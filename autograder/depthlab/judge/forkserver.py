@@ -36,6 +36,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Optional
 
+from .. import config
+
 #: imported by the server for every kernel: ipykernel's own and what the course's notebooks use
 DEFAULT_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "numpy",
                    "matplotlib", "matplotlib.pyplot",
@@ -56,7 +58,7 @@ class ForkServerUnavailable(RuntimeError):
 
 
 def enabled() -> bool:
-    return os.environ.get("DEPTHLAB_WARM_KERNELS", "1").strip().lower() not in ("0", "no", "false", "off")
+    return config.switched_on("DEPTHLAB_WARM_KERNELS")
 
 
 def bootstrap_text() -> str:

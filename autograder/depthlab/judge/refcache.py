@@ -35,13 +35,15 @@ import types
 from pathlib import Path
 from typing import Optional
 
+from .. import config
+
 #: bump when the meaning of a cached line changes in a way the probe's source does not show
 FORMAT = 1
 
 
 def cache_dir() -> Optional[Path]:
     """The folder for reference outcomes, made if needed; None when off or unsafe."""
-    if os.environ.get("DEPTHLAB_REFERENCE_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+    if not config.switched_on("DEPTHLAB_REFERENCE_CACHE"):
         return None
     base = os.environ.get("DEPTHLAB_CACHE_DIR")
     if not base:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..config import GradingConfig
-from . import probe as probe_module
 from .kernel import SandboxKernel
 from .kernel_output import RunResult
 from .sandbox import isolation_mode
