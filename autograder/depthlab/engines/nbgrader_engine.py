@@ -41,8 +41,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, SchemaTooOldError, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                    IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteCells,
-                                    OverwriteKernelspec, SaveAutoGrades)
+                                    IgnorePattern, LimitOutput, NbGraderPreprocessor, OverwriteKernelspec)
 from traitlets import Bool, Enum, Float, Integer
 from traitlets.config import Config
 
@@ -52,6 +51,7 @@ from ..judge.notebook import notebook_from_json, read_notebook, with_cell_ids
 from ..judge.results import NotebookResult
 from ..tools import ensure_tools_on_path
 from ..judge.session import GradedNotebook, NotebookGrader
+from .gradebook_lookups import OverwriteCellsOnce, SaveAutoGradesOnce
 from .late_penalty import late_penalty_config
 
 # nbgrader 0.9.6's gradebook triggers SQLAlchemy autoflush warnings on every
@@ -112,6 +112,7 @@ def _restore_grade_cells(nb, source, present: set) -> None:
             else:
                 cell = nbformat.v4.new_markdown_cell(note + "\n\n" + ("YOUR ANSWER HERE" if meta.get("solution") else text))
             cell.metadata["nbgrader"] = copy.deepcopy(meta)
+            cell.id = ("restored-" + re.sub(r"[^A-Za-z0-9_-]", "-", gid))[:64]   # the same on every regrade
             at = position[previous] + 1 if previous in position else 0
             nb.cells.insert(at, cell)
             for key, value in position.items():
@@ -410,10 +411,12 @@ def nbgrader_config(root: Path, *, grading: Optional[GradingConfig] = None,
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     c.OverwriteCells.add_missing_cells = True
+    # OverwriteCellsOnce, SaveAutoGradesOnce: nbgrader's, with one gradebook query per
+    # notebook instead of per cell (engines/gradebook_lookups.py)
     c.Autograde.sanitize_preprocessors = [SnapshotSubmission, ClearOutput, DeduplicateIds,
-                                          OverwriteKernelspec, OverwriteCells, CheckCellMetadataOnce]
+                                          OverwriteKernelspec, OverwriteCellsOnce, CheckCellMetadataOnce]
     c.Autograde.autograde_preprocessors = [judge_with(grader) if grader is not None else DepthlabJudge,
-                                           IgnorePattern, LimitOutput, SaveAutoGrades,
+                                           IgnorePattern, LimitOutput, SaveAutoGradesOnce,
                                            AssignLatePenalties, CheckCellMetadataOnce]
     c.Autograde.exporter_class = CourseLockExporter
     # nbconvert's own setting: validate the notebook once after all preprocessors instead of
