@@ -119,7 +119,9 @@ def test_gradebooks_opened_in_one_grading_process_share_one_engine(tmp_path, mon
     Gradebook wrote and closed the next one reads; another database gets its own."""
     import nbgrader.api as api
     from depthlab.classgrade.gradebook import share_gradebook_engines
-    monkeypatch.setattr(api, "create_engine", api.create_engine)   # undone after the test
+    for name in ("create_engine", "inspect"):
+        monkeypatch.setattr(api, name, getattr(api, name))   # undone after the test
+    monkeypatch.setattr(api.Base.metadata, "create_all", api.Base.metadata.create_all)
     share_gradebook_engines()
     share_gradebook_engines()   # twice: still one layer
     assert getattr(api.create_engine, "depthlab_shared", False)
@@ -135,3 +137,30 @@ def test_gradebooks_opened_in_one_grading_process_share_one_engine(tmp_path, mon
         assert other.engine is not engine and other.students == []
     with api.Gradebook(url) as third:
         assert sorted(s.id for s in third.students) == ["ada", "bo"]
+
+
+def test_the_gradebooks_tables_are_checked_once_per_database_file(tmp_path, monkeypatch):
+    """nbgrader's table check and create_all run at the first opening of a database
+    file, not at each; a database deleted and made again is set up by nbgrader again."""
+    import nbgrader.api as api
+    from depthlab.classgrade.gradebook import share_gradebook_engines
+    for name in ("create_engine", "inspect"):
+        monkeypatch.setattr(api, name, getattr(api, name))
+    calls = []
+    original = api.Base.metadata.create_all
+    monkeypatch.setattr(api.Base.metadata, "create_all", lambda **kw: (calls.append(kw), original(**kw)))
+    share_gradebook_engines()
+    share_gradebook_engines()
+    url = f"sqlite:///{tmp_path}/gradebook.db"
+    for student in ("ada", "bo", "cy"):
+        with api.Gradebook(url) as gb:
+            gb.add_student(student)
+    assert len(calls) == 1
+    with api.Gradebook(url) as gb:
+        assert sorted(s.id for s in gb.students) == ["ada", "bo", "cy"]
+    (tmp_path / "gradebook.db").unlink()
+    with api.Gradebook(url) as gb:     # a new file: nbgrader makes its tables and alembic's version again
+        gb.add_student("di")
+        assert [s.id for s in gb.students] == ["di"]
+        assert gb.db.execute(api.text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    assert len(calls) == 2
