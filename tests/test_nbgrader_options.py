@@ -88,7 +88,7 @@ def test_the_metadata_check_with_its_schema_checked_once_says_what_nbgraders_say
     import nbformat
     from nbgrader.nbgraderformat import MetadataValidator
 
-    from depthlab.engines.nbgrader_engine import _MetadataValidatorOnce
+    from depthlab.engines.metadata_check import _MetadataValidatorOnce
     from depthlab.paths import source_notebook
 
     def verdict(cls, cell):
