@@ -219,6 +219,14 @@ class Sample:
     load: float               # the machine's 1-minute load average
 
 
+def _forked_by_the_server(p: psutil.Process) -> bool:
+    try:
+        parent = p.parent()
+        return parent is not None and "multiprocessing.forkserver" in " ".join(parent.cmdline())
+    except psutil.Error:
+        return False
+
+
 class Watch(threading.Thread):
     """Samples the grading command's process tree every ``interval`` seconds: memory,
     results stored, and who was in the tree (for telling leftovers apart)."""
@@ -250,6 +258,8 @@ class Watch(threading.Thread):
                     pass
             elif "multiprocessing" in cmd and "spawn_main" in cmd:
                 self._kinds[key] = "worker"
+            elif "multiprocessing.forkserver" in cmd and _forked_by_the_server(p):
+                self._kinds[key] = "worker"     # forked by the workers' fork server (the server is "other")
             else:
                 self._kinds[key] = "other"
         return self._kinds[key]

@@ -200,6 +200,9 @@ ENVIRONMENT_WRITERS = {
     # a kernel forked from the fork server sets its own environment (it is the kernel
     # process, before any student code); not imported by depthlab, run as the bootstrap
     "depthlab.judge.sandbox_fork",
+    # a worker forked from multiprocessing's fork server takes the batch's environment as
+    # a spawned one would have it (dispatch._start, in the worker process, first thing)
+    "depthlab.classgrade.dispatch",
 }
 
 

@@ -14,12 +14,14 @@ import os
 import signal
 import stat
 import subprocess
+import tempfile
 import sys
 import time
 import zipfile
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from leftovers import wait_for
@@ -262,19 +264,63 @@ def test_progress_redraws_one_bar_on_a_terminal():
 
 # --------------------------------------------------------------------------- the worker pool
 
-def fake_worker(conn, setup):
-    """Speaks the workers' protocol; "crash" dies at once, "hang" never answers."""
+def _speak(conn, answer) -> None:
+    """The workers' protocol: ready, then ``answer(student)`` for each task until None."""
     conn.send(("ready", os.getpid(), None, None))
     while True:
         task = conn.recv()
         if task is None:
             return
         student, _path = task
+        conn.send(("done", os.getpid(), student, answer(student)))
+
+
+def fake_worker(conn, setup):
+    """Speaks the workers' protocol; "crash" dies at once, "hang" never answers."""
+    def answer(student):
         if student.startswith("crash"):
             os._exit(3)
         if student.startswith("hang"):
             time.sleep(600)
-        conn.send(("done", os.getpid(), student, {"student": student, "by": os.getpid()}))
+        return {"student": student, "by": os.getpid()}
+    _speak(conn, answer)
+
+
+def telling_worker(conn, setup):
+    """Answers each task with what the worker process holds when it starts grading."""
+    _speak(conn, lambda student: {
+        "mark": os.environ.get("DEPTHLAB_TEST_MARK"), "tmp": tempfile.gettempdir(),
+        "parent": " ".join(psutil.Process(os.getppid()).cmdline()),
+        "preloaded": "nbgrader.apps" in sys.modules and "depthlab.classgrade.worker" in sys.modules})
+
+
+def test_workers_fork_from_a_preloaded_server_with_the_batchs_environment(tmp_path, monkeypatch):
+    """Workers are forked by multiprocessing's fork server, which imported nbgrader and
+    depthlab once for them; yet each worker has the environment the batch has when it
+    starts it, not the one the server started with in an earlier run of this process."""
+    root = tmp_path / "course"
+    classgen.write_skeleton_course(A, root)
+    monkeypatch.setenv("DEPTHLAB_ROOT", str(root))
+    subs = {s: (Submission(s, tmp_path / f"{s}.ipynb", f"{s}.ipynb"), "sha") for s in ("s1", "s2")}
+    seen = []
+    for mark in ("first", "second"):
+        temp = tmp_path / mark
+        temp.mkdir()
+        monkeypatch.setenv("DEPTHLAB_TEST_MARK", mark)
+        monkeypatch.setenv("TMPDIR", str(temp))
+        answers: dict = {}
+        dispatch.run_workers(A, "direct", root, GradingConfig(), [(s, "p") for s in subs], 2, 0,
+                             lambda s, rec: answers.setdefault(s, rec), subs, target=telling_worker)
+        assert sorted(answers) == ["s1", "s2"]
+        for rec in answers.values():
+            assert rec["mark"] == mark and rec["tmp"] == str(temp), rec
+            assert "multiprocessing.forkserver" in rec["parent"] and rec["preloaded"], rec
+        seen.append(answers)
+    monkeypatch.setenv("DEPTHLAB_WORKER_FORKSERVER", "0")      # the way back: spawned workers
+    answers = {}
+    dispatch.run_workers(A, "direct", root, GradingConfig(), [("s1", "p")], 1, 0,
+                         lambda s, rec: answers.setdefault(s, rec), subs, target=telling_worker)
+    assert "forkserver" not in answers["s1"]["parent"] and answers["s1"]["mark"] == "second"
 
 
 @pytest.mark.slow
@@ -394,12 +440,24 @@ def _processes(root: Path) -> tuple[set, dict]:
             cmdline = (p / "cmdline").read_bytes()
         except OSError:
             continue
-        if f"DEPTHLAB_ROOT={root}".encode() in env and b"spawn_main" in cmdline:
+        if f"DEPTHLAB_ROOT={root}".encode() in env and (b"spawn_main" in cmdline or _forked_worker(p, cmdline)):
             workers.add(int(p.name))
         for item in env:
             if item.startswith(b"JPY_PARENT_PID="):
                 kernels[int(p.name)] = int(item.split(b"=")[1])
     return workers, kernels
+
+
+def _forked_worker(proc: Path, cmdline: bytes) -> bool:
+    """A worker forked by multiprocessing's fork server: its command line is the server's,
+    and its parent is the server (the server's parent is the batch)."""
+    if b"multiprocessing.forkserver" not in cmdline:
+        return False
+    try:
+        ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+        return b"multiprocessing.forkserver" in Path(f"/proc/{ppid}/cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
 
 
 def _kernels_of(workers: set) -> set:

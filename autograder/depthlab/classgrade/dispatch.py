@@ -5,17 +5,54 @@ a worker, collect the answers, and stand in for a worker that dies or hangs
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import tempfile
+import threading
 import time
 from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Optional
 
+from .. import config as _config
 from ..config import GradingConfig
 from . import worker
 
 #: seconds past the notebook time limit after which a worker stuck on one notebook is stopped
 STUCK_GRACE = 120.0
+#: what every worker imports, imported once by multiprocessing's fork server; a worker
+#: started with "spawn" imported them again (1.5 s of CPU per worker, most of it nbgrader)
+WORKER_PRELOAD = ["depthlab.classgrade.worker", "depthlab.engines.nbgrader_engine", "nbgrader.apps"]
+
+
+def worker_context():
+    """How workers start: forked from multiprocessing's fork server, which imported
+    WORKER_PRELOAD once and runs no thread and no student code (a fork of the batch
+    itself would inherit its threads and open files); "spawn" where there is no fork
+    server or with ``DEPTHLAB_WORKER_FORKSERVER=0``."""
+    if _config.switched_on("DEPTHLAB_WORKER_FORKSERVER") and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(WORKER_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
+def start_fork_server() -> None:
+    """Start the workers' fork server now, in a thread: its imports overlap with the
+    batch's own start (collecting submissions) instead of delaying the first worker."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+
+
+def _start(target: Callable, conn, setup: dict, environ: dict) -> None:
+    """A worker's first step: the batch's environment as it was when it started the worker.
+    A worker forked from the fork server has the server's, from when the server started
+    (maybe an earlier run in the same process): a spawned one would have had the batch's."""
+    os.environ.clear()
+    os.environ.update(environ)
+    tempfile.tempdir = None    # gettempdir() reads TMPDIR again
+    target(conn, setup)
 
 
 class Started:
@@ -29,13 +66,20 @@ class Started:
         self.target = target or worker.main
         self.workers: dict = {}     # pid -> process
         self.pipes: dict = {}       # pid -> the batch's end of its pipe
-        for _ in range(jobs):
-            self.spawn()
+        self.context = worker_context()
+        # started from a thread: the first start waits for the fork server's imports,
+        # which overlap with the batch's own work this way; :meth:`wait` joins it
+        self._starting = threading.Thread(target=lambda: [self.spawn() for _ in range(jobs)], daemon=True)
+        self._starting.start()
+
+    def wait(self) -> None:
+        """Until the workers asked for at the start are started (their start-up goes on)."""
+        self._starting.join()
 
     def spawn(self) -> None:
-        ctx = mp.get_context("spawn")   # a fresh process: none of this one's threads or open files
+        ctx = self.context
         mine, theirs = ctx.Pipe()
-        p = ctx.Process(target=self.target, args=(theirs, self.setup), daemon=True)
+        p = ctx.Process(target=_start, args=(self.target, theirs, self.setup, dict(os.environ)), daemon=True)
         p.start()
         theirs.close()
         self.workers[p.pid], self.pipes[p.pid] = p, mine
@@ -44,6 +88,7 @@ class Started:
         """Stop the workers :func:`run_workers` did not (there was nothing to grade, or it
         never ran): they got no work, so they are stopped as a stuck one is (SIGTERM: the
         worker kills its kernels and fork server and exits)."""
+        self.wait()
         for p in self.workers.values():
             if p.is_alive():
                 p.terminate()
@@ -76,6 +121,7 @@ def run_workers(assignment: str, engine: str, root: Path, config: GradingConfig,
     limit = config.notebook_timeout + STUCK_GRACE
     if started is None:
         started = Started(assignment, engine, root, config, prestart, 0, target)
+    started.wait()
     workers: dict = started.workers     # pid -> process
     pipes: dict = started.pipes         # pid -> the batch's end of its pipe
     assigned: dict = {}    # pid -> (student it is grading, since when)

@@ -39,7 +39,7 @@ from ..judge.results import NotebookResult
 from ..judge.sandbox import isolation_mode
 from ..paths import course_root, source_notebook
 from .collect import collect, normalise_for_nbgrader
-from .dispatch import Started, run_workers
+from .dispatch import Started, run_workers, start_fork_server
 from .export import write_grades_csv
 from .gradebook import apply_terms, ensure_gradebook, gradebook_students
 from .identities import load_identities
@@ -103,6 +103,8 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
         dispatch = on_cluster(scheduler)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
+    if dispatch is run_workers:
+        start_fork_server()
     level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe
     stream.write(f"student code runs isolated by: {level}\n")
     if not source_notebook(assignment, root).exists():
