@@ -225,3 +225,35 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match=f"could not reach the Dask scheduler at tcp://127.0.0.1:{port}"):
         run.autograde(A, root=root, engine="direct", scheduler=f"tcp://127.0.0.1:{port}", progress=False)
     assert not ResultStore(A, root).entries()
+
+
+def test_a_local_clusters_workers_fork_warm_and_take_the_batchs_environment(tmp_path, monkeypatch):
+    """`--scheduler local`: the LocalCluster's worker processes are forked by the local
+    workers' fork server (depthlab and nbgrader imported once), Dask's profiler is off
+    in them, and the grading plugin gives each the batch's environment of this run."""
+    from distributed import Client
+    from depthlab.classgrade import cluster
+    monkeypatch.setenv("DEPTHLAB_TEST_MARK", "this run")
+    local = cluster.EarlyCluster(1)
+    try:
+        client = Client(local.get(), timeout=60)
+        try:
+            def inside(dask_worker):
+                import dask
+                import multiprocessing
+                dask_worker.plugins["env-test"].ready.wait(60)    # its setup runs in a thread
+                return {"mark": os.environ.get("DEPTHLAB_TEST_MARK"),
+                        "parent": " ".join(psutil.Process(os.getppid()).cmdline()),
+                        "preloaded": "nbgrader.apps" in sys.modules,
+                        "profiling": dask.config.get("distributed.worker.profile.enabled"),
+                        "name": multiprocessing.current_process().name}
+            monkeypatch.setenv("DEPTHLAB_TEST_MARK", "changed")      # what the plugin must bring
+            setup = {"root": str(tmp_path / "not-there"), "environ": dict(os.environ)}
+            client.register_plugin(cluster.GradingPlugin(setup), name="env-test")
+            [seen] = client.run(inside).values()
+        finally:
+            client.close()
+    finally:
+        local.close()
+    assert "multiprocessing.forkserver" in seen["parent"] and seen["preloaded"], seen
+    assert seen["profiling"] is False and seen["mark"] == "changed", seen

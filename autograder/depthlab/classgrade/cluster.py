@@ -30,9 +30,10 @@ import os
 import threading
 import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 try:
+    import dask
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
     from distributed.scheduler import KilledWorker
 except ImportError as exc:   # the optional extra
@@ -43,7 +44,7 @@ from ..config import GradingConfig
 from ..courselock import ENV as COURSE_LOCK
 from ..courselock import adopt_token
 
-# .worker (nbgrader, the judge) is imported where it is used, not here: a Dask worker
+# .worker and .dispatch (nbgrader, the judge) are imported where they are used, not here: a Dask worker
 # imports this module on its event loop when the plugin arrives, and should not stall there
 
 #: seconds to wait for the scheduler, and for the plugin to reach every worker
@@ -75,6 +76,9 @@ class GradingPlugin(WorkerPlugin):
 
     def _build(self) -> None:
         try:
+            if "environ" in self.task_setup:   # a worker of --scheduler local: the batch's environment
+                from .dispatch import take_environment
+                take_environment(self.task_setup["environ"])
             root = Path(self.task_setup["root"])
             if not root.is_dir():
                 raise SetupFailed(f"the course directory {root} is not there on this machine: the Dask workers "
@@ -116,33 +120,79 @@ def grade_task(plugin_name: str, student: str, path: str) -> dict:
     return plugin.grade(student, path)
 
 
+class EarlyCluster:
+    """``--scheduler local``'s LocalCluster (``jobs`` single-threaded worker processes),
+    started in a thread as the batch starts (as :class:`~.dispatch.Started` starts local
+    workers), so that its workers' start-up overlaps with the batch's own work."""
+
+    def __init__(self, jobs: int):
+        self.cluster = None
+        self.error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._start, args=(jobs,), daemon=True, name="depthlab-dask-start")
+        self._thread.start()
+
+    def _start(self, jobs: int) -> None:
+        try:
+            # its worker processes fork from the local workers' fork server (depthlab, nbgrader
+            # and distributed imported once), as `--jobs` workers do, where there is one
+            from .dispatch import worker_context
+            method = worker_context(("distributed",)).get_start_method()
+            if method == "forkserver":   # started with our preload before Dask sets its own
+                from multiprocessing import forkserver
+                forkserver.ensure_running()
+            # Dask's statistical profiler samples every thread of a worker every 10 ms: a
+            # grading worker's notebook took 25% longer with it (ps2, 24 notebooks)
+            with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                                  "distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
+        except BaseException as exc:   # raised where the cluster is used (get)
+            self.error = exc
+
+    def get(self):
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.cluster
+
+    def close(self) -> None:
+        self._thread.join()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+
 def on_cluster(address: str) -> Callable:
     """A dispatcher with :func:`~depthlab.classgrade.dispatch.run_workers`' signature that
     grades on the Dask cluster whose scheduler is at ``address`` (``tcp://host:8786``,
-    or ``local``: a LocalCluster of ``jobs`` single-threaded worker processes here)."""
+    or ``local``: a LocalCluster of ``jobs`` single-threaded worker processes here).
+    Its ``start_early(jobs)`` starts the local cluster ahead (None for a remote one)."""
     def run(assignment: str, engine: str, root: Path, config: GradingConfig, tasks: list, jobs: int,
-            prestart: int, done: Callable[[str, dict], None], subs: dict) -> None:
+            prestart: int, done: Callable[[str, dict], None], subs: dict,
+            started: Optional[EarlyCluster] = None) -> None:
         from .worker import worker_setup
         setup = {**worker_setup(assignment, engine, root, config, prestart),
                  "course_lock": os.environ.get(COURSE_LOCK, "")}
-        cluster = None
+        local = None
         try:
             if address == "local":
-                cluster = LocalCluster(n_workers=max(1, min(jobs, len(tasks))), threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
-                client = Client(cluster, timeout=CONNECT_TIMEOUT)
+                setup["environ"] = dict(os.environ)   # never sent to a remote cluster's workers
+                local = started or EarlyCluster(max(1, min(jobs, len(tasks))))
+                client = Client(local.get(), timeout=CONNECT_TIMEOUT)
             else:
                 client = Client(address, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
-            if cluster is not None:
-                cluster.close()
+            if local is not None:
+                local.close()
             raise RuntimeError(f"could not reach the Dask scheduler at {address}: {exc}") from None
         try:
             _grade_all(client, setup, tasks, done, subs)
         finally:
             client.close()
-            if cluster is not None:
-                cluster.close()
+            if local is not None:
+                local.close()
+
+    run.start_early = lambda jobs: EarlyCluster(jobs) if address == "local" else None
     return run
 
 

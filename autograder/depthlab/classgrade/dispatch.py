@@ -25,33 +25,40 @@ STUCK_GRACE = 120.0
 WORKER_PRELOAD = ["depthlab.classgrade.worker", "depthlab.engines.nbgrader_engine", "nbgrader.apps"]
 
 
-def worker_context():
+def worker_context(extra: tuple = ()):
     """How workers start: forked from multiprocessing's fork server, which imported
-    WORKER_PRELOAD once and runs no thread and no student code (a fork of the batch
-    itself would inherit its threads and open files); "spawn" where there is no fork
-    server or with ``DEPTHLAB_WORKER_FORKSERVER=0``."""
+    WORKER_PRELOAD (and ``extra``) once and runs no thread and no student code (a fork of
+    the batch itself would inherit its threads and open files); "spawn" where there is no
+    fork server or with ``DEPTHLAB_WORKER_FORKSERVER=0``.  The preload counts when the
+    server starts: the first run of a process decides it."""
     if _config.switched_on("DEPTHLAB_WORKER_FORKSERVER") and "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(WORKER_PRELOAD)
+        ctx.set_forkserver_preload(WORKER_PRELOAD + list(extra))
         return ctx
     return mp.get_context("spawn")
 
 
-def start_fork_server() -> None:
+def start_fork_server(extra: tuple = ()) -> None:
     """Start the workers' fork server now, in a thread: its imports overlap with the
     batch's own start (collecting submissions) instead of delaying the first worker."""
-    if worker_context().get_start_method() == "forkserver":
+    if worker_context(extra).get_start_method() == "forkserver":
         from multiprocessing import forkserver
         threading.Thread(target=forkserver.ensure_running, daemon=True).start()
 
 
-def _start(target: Callable, conn, setup: dict, environ: dict) -> None:
-    """A worker's first step: the batch's environment as it was when it started the worker.
-    A worker forked from the fork server has the server's, from when the server started
-    (maybe an earlier run in the same process): a spawned one would have had the batch's."""
+def take_environment(environ: dict) -> None:
+    """This worker process's environment becomes ``environ``, the batch's as it was when it
+    started the worker.  A worker forked from the fork server has the server's, from when
+    the server started (maybe an earlier run in the same process): a spawned one would
+    have had the batch's."""
     os.environ.clear()
     os.environ.update(environ)
     tempfile.tempdir = None    # gettempdir() reads TMPDIR again
+
+
+def _start(target: Callable, conn, setup: dict, environ: dict) -> None:
+    """A local worker's first step."""
+    take_environment(environ)
     target(conn, setup)
 
 

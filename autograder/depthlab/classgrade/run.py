@@ -103,8 +103,8 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
         dispatch = on_cluster(scheduler)
     config = config or GradingConfig.from_env()
     started = time.monotonic()
-    if dispatch is run_workers:
-        start_fork_server()
+    if dispatch is run_workers or scheduler == "local":
+        start_fork_server(("distributed",) if scheduler else ())
     level = isolation_mode(config.isolation)   # refuses here, before anything runs, when no level is safe
     stream.write(f"student code runs isolated by: {level}\n")
     if not source_notebook(assignment, root).exists():
@@ -122,9 +122,10 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     chosen = only_students(found.submissions, students)
     # the workers start now: their imports, reference and first kernels overlap with what follows
     early = None
-    if dispatch is run_workers and chosen:
-        early = Started(assignment, engine, root, config, prestart,
-                        max(1, min(jobs or config.effective_jobs, len(chosen))))
+    if chosen:
+        n = max(1, min(jobs or config.effective_jobs, len(chosen)))
+        early = (Started(assignment, engine, root, config, prestart, n) if dispatch is run_workers
+                 else dispatch.start_early(n))   # a local Dask cluster (None for a remote one)
     try:
         if engine == "nbgrader":
             for sub in chosen:
