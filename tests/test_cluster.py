@@ -234,9 +234,9 @@ def test_a_local_clusters_workers_fork_warm_and_take_the_batchs_environment(tmp_
     from distributed import Client
     from depthlab.classgrade import cluster
     monkeypatch.setenv("DEPTHLAB_TEST_MARK", "this run")
-    local = cluster.EarlyCluster(1)
+    local = cluster.local_cluster(1)
     try:
-        client = Client(local.get(), timeout=60)
+        client = Client(local, timeout=60)
         try:
             def inside(dask_worker):
                 import dask

@@ -30,7 +30,7 @@ import os
 import threading
 import uuid
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 try:
     import dask
@@ -120,56 +120,35 @@ def grade_task(plugin_name: str, student: str, path: str) -> dict:
     return plugin.grade(student, path)
 
 
-class EarlyCluster:
-    """``--scheduler local``'s LocalCluster (``jobs`` single-threaded worker processes),
-    started in a thread as the batch starts (as :class:`~.dispatch.Started` starts local
-    workers), so that its workers' start-up overlaps with the batch's own work."""
+def local_cluster(jobs: int):
+    """``--scheduler local``'s LocalCluster of ``jobs`` single-threaded worker processes.
 
-    def __init__(self, jobs: int):
-        self.cluster = None
-        self.error: Optional[BaseException] = None
-        self._thread = threading.Thread(target=self._start, args=(jobs,), daemon=True, name="depthlab-dask-start")
-        self._thread.start()
-
-    def _start(self, jobs: int) -> None:
-        try:
-            # its worker processes fork from the local workers' fork server (depthlab, nbgrader
-            # and distributed imported once), as `--jobs` workers do, where there is one
-            from .dispatch import worker_context
-            method = worker_context(("distributed",)).get_start_method()
-            if method == "forkserver":   # started with our preload before Dask sets its own
-                from multiprocessing import forkserver
-                forkserver.ensure_running()
-            # Dask's statistical profiler samples every thread of a worker every 10 ms: a
-            # grading worker's notebook took 25% longer with it (ps2, 24 notebooks)
-            with dask.config.set({"distributed.worker.multiprocessing-method": method,
-                                  "distributed.worker.profile.enabled": False}):
-                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                            dashboard_address=None)
-        except BaseException as exc:   # raised where the cluster is used (get)
-            self.error = exc
-
-    def get(self):
-        self._thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.cluster
-
-    def close(self) -> None:
-        self._thread.join()
-        if self.cluster is not None:
-            self.cluster.close()
-            self.cluster = None
+    Its worker processes fork from the local workers' fork server (depthlab, nbgrader and
+    distributed imported once), as ``--jobs`` workers do, where there is one.  It starts
+    when grading starts, not earlier beside the batch's own work: Dask's event-loop thread
+    parses builtins' signatures with ``ast.parse`` while it starts, and CPython 3.11's
+    AST constructor keeps its recursion depth per interpreter, so a parse in the main
+    thread at the same time (the grading fingerprint) can fail with "AST constructor
+    recursion depth mismatch" (seen once in a benchmark run).
+    """
+    from .dispatch import worker_context
+    method = worker_context(("distributed",)).get_start_method()
+    if method == "forkserver":   # started with our preload before Dask sets its own
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+    # Dask's statistical profiler samples every thread of a worker every 10 ms: a grading
+    # worker's notebook took 25% longer with it (ps2, 24 notebooks)
+    with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                          "distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
 def on_cluster(address: str) -> Callable:
     """A dispatcher with :func:`~depthlab.classgrade.dispatch.run_workers`' signature that
     grades on the Dask cluster whose scheduler is at ``address`` (``tcp://host:8786``,
-    or ``local``: a LocalCluster of ``jobs`` single-threaded worker processes here).
-    Its ``start_early(jobs)`` starts the local cluster ahead (None for a remote one)."""
+    or ``local``: a LocalCluster of ``jobs`` single-threaded worker processes here)."""
     def run(assignment: str, engine: str, root: Path, config: GradingConfig, tasks: list, jobs: int,
-            prestart: int, done: Callable[[str, dict], None], subs: dict,
-            started: Optional[EarlyCluster] = None) -> None:
+            prestart: int, done: Callable[[str, dict], None], subs: dict) -> None:
         from .worker import worker_setup
         setup = {**worker_setup(assignment, engine, root, config, prestart),
                  "course_lock": os.environ.get(COURSE_LOCK, "")}
@@ -177,8 +156,8 @@ def on_cluster(address: str) -> Callable:
         try:
             if address == "local":
                 setup["environ"] = dict(os.environ)   # never sent to a remote cluster's workers
-                local = started or EarlyCluster(max(1, min(jobs, len(tasks))))
-                client = Client(local.get(), timeout=CONNECT_TIMEOUT)
+                local = local_cluster(max(1, min(jobs, len(tasks))))
+                client = Client(local, timeout=CONNECT_TIMEOUT)
             else:
                 client = Client(address, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
@@ -191,8 +170,6 @@ def on_cluster(address: str) -> Callable:
             client.close()
             if local is not None:
                 local.close()
-
-    run.start_early = lambda jobs: EarlyCluster(jobs) if address == "local" else None
     return run
 
 

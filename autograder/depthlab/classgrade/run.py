@@ -122,10 +122,9 @@ def _autograde(assignment, source, engine, jobs, root, config, csv_path, force, 
     chosen = only_students(found.submissions, students)
     # the workers start now: their imports, reference and first kernels overlap with what follows
     early = None
-    if chosen:
-        n = max(1, min(jobs or config.effective_jobs, len(chosen)))
-        early = (Started(assignment, engine, root, config, prestart, n) if dispatch is run_workers
-                 else dispatch.start_early(n))   # a local Dask cluster (None for a remote one)
+    if dispatch is run_workers and chosen:
+        early = Started(assignment, engine, root, config, prestart,
+                        max(1, min(jobs or config.effective_jobs, len(chosen))))
     try:
         if engine == "nbgrader":
             for sub in chosen:
