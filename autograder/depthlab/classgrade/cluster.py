@@ -131,11 +131,8 @@ def local_cluster(jobs: int):
     thread at the same time (the grading fingerprint) can fail with "AST constructor
     recursion depth mismatch" (seen once in a benchmark run).
     """
-    from .dispatch import worker_context
-    method = worker_context(("distributed",)).get_start_method()
-    if method == "forkserver":   # started with our preload before Dask sets its own
-        from multiprocessing import forkserver
-        forkserver.ensure_running()
+    from .dispatch import ensure_fork_server
+    method = ensure_fork_server(("distributed",))   # running with our preload before Dask sets its own
     # Dask's statistical profiler samples every thread of a worker every 10 ms: a grading
     # worker's notebook took 25% longer with it (ps2, 24 notebooks)
     with dask.config.set({"distributed.worker.multiprocessing-method": method,

@@ -38,12 +38,20 @@ def worker_context(extra: tuple = ()):
     return mp.get_context("spawn")
 
 
+def ensure_fork_server(extra: tuple = ()) -> str:
+    """The workers' start method ("forkserver" or "spawn"); the fork server is running
+    (with WORKER_PRELOAD and ``extra``) when it is "forkserver"."""
+    method = worker_context(extra).get_start_method()
+    if method == "forkserver":
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+    return method
+
+
 def start_fork_server(extra: tuple = ()) -> None:
     """Start the workers' fork server now, in a thread: its imports overlap with the
     batch's own start (collecting submissions) instead of delaying the first worker."""
-    if worker_context(extra).get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+    threading.Thread(target=ensure_fork_server, args=(extra,), daemon=True).start()
 
 
 def take_environment(environ: dict) -> None:
