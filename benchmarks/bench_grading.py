@@ -151,7 +151,7 @@ class WarmKernel:
     def alive(self):
         return self.ns is not None
 
-    def run(self, code, timeout):
+    def run(self, code, timeout, clock=None):   # clock: the grader's timer of a batch (no limits here)
         out, err = io.StringIO(), io.StringIO()
         status, ename, evalue = "ok", "", ""
         cwd = os.getcwd()

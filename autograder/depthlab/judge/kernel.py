@@ -26,20 +26,16 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 from . import forkserver, sandbox
 from .kernel_output import OutputCollector, RunResult, iopub_msg
-from .sandbox import (BLOCKED_PACKAGES, IsolationUnavailable, available_levels, isolation_mode,  # noqa: F401
-                      namespaces_work)
+from .sandbox import (BLOCKED_PACKAGES, SANDBOX_ID_BASE, SANDBOX_ID_SPAN, IsolationUnavailable,  # noqa: F401
+                      available_levels, isolation_mode, namespaces_work)
 
-#: when the grader is root, each kernel runs as a user id of its own drawn from
-#: this range (ids no account uses)
-SANDBOX_ID_BASE = 1_900_000_000
-SANDBOX_ID_SPAN = 100_000_000
 #: largest file the kernel may write (results file included), bytes
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: processes (threads included) one kernel may start
@@ -51,30 +47,10 @@ BOOTSTRAP = (Path(__file__).with_name("sandbox_boot.py")).read_text(encoding="ut
 KERNEL_ARGS = ("--InteractiveShell.xmode=Minimal", "--HistoryManager.enabled=False")
 
 
-def _sandbox_ids() -> Optional[tuple[int, int]]:
-    """A user and group id of its own for each kernel when the grader is root: no
-    account has it, so the kernel owns nothing on the machine, can signal no other
-    process, and the process limit counts only that kernel's processes."""
-    if os.geteuid() != 0:
-        return None
-    import random
-    ident = SANDBOX_ID_BASE + random.SystemRandom().randrange(SANDBOX_ID_SPAN)
-    return ident, ident
-
-
-def _tasks_of(uid: int) -> int:
-    """Threads (what RLIMIT_NPROC counts) that ``uid`` runs now."""
-    import psutil
-    count = 0
-    for proc in psutil.process_iter(["uids", "num_threads"]):
-        info = proc.info
-        if info.get("uids") and info["uids"].real == uid:
-            count += info.get("num_threads") or 1
-    return count
-
-
 #: seconds to wait for a readable message once the kernel has sent an unreadable one
 GARBLED_GRACE = 2.0
+#: how often (s) a run with a clock asks it for its deadline
+CLOCK_POLL = 0.05
 
 
 class SandboxKernel:
@@ -116,7 +92,7 @@ class SandboxKernel:
         self._ids = None
         if self.isolation == "namespace" or (self.isolation == "landlock" and sandbox.readable_by_all(
                 [p for p in sandbox.kernel_view().read if not os.path.islink(p)])):
-            self._ids = _sandbox_ids()
+            self._ids = sandbox.sandbox_ids()
         #: put into the kernel's environment: finds what it leaves running (see _kill_leftovers)
         self._token = uuid.uuid4().hex
         assert len(self._token) == forkserver.TOKEN_LENGTH
@@ -134,7 +110,7 @@ class SandboxKernel:
         home = str(self._home)
         nproc = 0
         if level != "none":
-            nproc = MAX_PROCESSES if self._ids else _tasks_of(os.geteuid()) + MAX_PROCESSES
+            nproc = MAX_PROCESSES if self._ids else sandbox.tasks_of(os.geteuid()) + MAX_PROCESSES
         landlock = None
         if level != "none" and sandbox.landlock_abi() > 0:
             extra = ["/proc"] if level == "namespace" else []   # the namespace's own /proc
@@ -421,15 +397,17 @@ class SandboxKernel:
             os.close(fd)
 
     # -- running code -----------------------------------------------------
-    def run(self, code: str, timeout: float) -> RunResult:
-        """Execute ``code``; return within about ``timeout + interrupt_grace + restart`` s."""
+    def run(self, code: str, timeout: float, clock: Optional[Callable[[], float]] = None) -> RunResult:
+        """Execute ``code``; return within about ``timeout + interrupt_grace + restart`` s.
+        ``clock``: asked a few times a second while the code runs, it returns the time
+        (``time.monotonic``) at which to interrupt it, never later than ``timeout``."""
         if not self.alive():
             self.restart()
         start = time.monotonic()
         msg_id = self.kc.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
         collector = OutputCollector(self.output_limit)
         deadline = start + timeout
-        status = self._drain(msg_id, collector, deadline)
+        status = self._drain(msg_id, collector, deadline, clock)
         if collector.garbled and status == "timeout":
             return collector.result("garbled", time.monotonic() - start)
         if status == "timeout":
@@ -472,13 +450,17 @@ class SandboxKernel:
     def _idle_after(self, msg_id: str, collector: "OutputCollector") -> bool:
         return collector.idle
 
-    def _drain(self, msg_id: str, collector: "OutputCollector", deadline: float) -> str:
+    def _drain(self, msg_id: str, collector: "OutputCollector", deadline: float,
+               clock: Optional[Callable[[], float]] = None) -> str:
+        limit = deadline
         while not collector.idle:
+            if clock is not None and not collector.garbled:
+                deadline = min(limit, clock())
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return "timeout"
             try:
-                msg = iopub_msg(self.kc, min(remaining, 0.5))
+                msg = iopub_msg(self.kc, min(remaining, CLOCK_POLL if clock is not None else 0.5))
             except queue.Empty:
                 if not self.km.is_alive():
                     return "died"

@@ -56,10 +56,8 @@ _KeyboardInterrupt = _builtins.KeyboardInterrupt
 
 
 def _find_blocker():
-    for finder in list(_sys.meta_path):
-        if type(finder).__name__ == "_DepthlabBlocker" and _isinstance(getattr(finder, "attempts", None), list):
-            return finder
-    return None
+    return next((finder for finder in list(_sys.meta_path) if type(finder).__name__ == "_DepthlabBlocker"
+                 and _isinstance(getattr(finder, "attempts", None), list)), None)
 
 
 #: the kernel's import blocker (None in the grading process), found before student code runs
@@ -411,7 +409,7 @@ def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, to
     to ``result_path``; a missing function is one line with status ``missing``.
     Every line carries ``token`` (the grader reads only lines with the token of
     the probe it sent).  ``fixtures`` is a fixture builder (``load_fixtures``), or
-    None when no case needs one."""
+    None when no case needs one.  Returns whether the cases were interrupted."""
     cases = _loads(cases_json)
     with _open(result_path, "a", encoding="utf-8") as out:
         def write(data):
@@ -422,7 +420,7 @@ def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, to
         fn = namespace.get(function_name)
         if fn is None or not callable(fn):
             write({"index": -1, "status": "missing", "detail": "not defined" if fn is None else "not a function"})
-            return
+            return False
 
         def sink(i, outcome):
             outcome["index"] = i
@@ -436,15 +434,32 @@ def kernel_entry(namespace, function_name, cases_json, fixtures, result_path, to
             run_function(fn, cases, fixtures, sink)
         except _KeyboardInterrupt:
             write({"index": -1, "status": "interrupted"})
+            return True
+    return False
+
+
+def kernel_batch(namespace, calls, fixture_source, result_path):
+    """Probe calls ``[[name, cases JSON, needs fixtures, token], ...]`` in one execution, framed
+    by "started" and "finished" lines; it stops after an interrupted one (judge/batch.py)."""
+    for function_name, cases_json, needs_fixtures, token in calls:
+        _append(result_path, {"index": -2, "status": "started", "token": token})
+        fixtures = load_fixtures([fixture_source]) if needs_fixtures else None
+        if kernel_entry(namespace, function_name, cases_json, fixtures, result_path, token):
+            return
+        _append(result_path, {"index": -2, "status": "finished", "token": token})
+
+
+def _append(result_path, line):
+    with _open(result_path, "a", encoding="utf-8") as out:
+        out.write(_dumps(line) + "\n")
 
 
 def report_blocked(result_path, token=None):
     """Write one line listing every blocked import the kernel has seen so far."""
     attempts = list(_BLOCKER.attempts[:100]) if _BLOCKER is not None else []
     reached = list(_REACHED[:50]) if _REACHED is not None else []
-    with _open(result_path, "a", encoding="utf-8") as out:
-        out.write(_dumps({"index": -1, "status": "blocked", "blocked": [str(a)[:200] for a in attempts],
-                          "reached": [str(a)[:220] for a in reached], "token": token}) + "\n")
+    _append(result_path, {"index": -1, "status": "blocked", "blocked": [str(a)[:200] for a in attempts],
+                           "reached": [str(a)[:220] for a in reached], "token": token})
 
 
 def cap_streams(limit):

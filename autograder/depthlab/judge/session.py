@@ -24,6 +24,7 @@ from typing import Callable, Optional
 
 from ..config import GradingConfig
 from .kernel import SandboxKernel
+from . import batch
 from .kernel_output import RunResult
 from .sandbox import isolation_mode
 from .notebook import Plan, SubmissionError, Template, looks_like, make_plan, read_notebook
@@ -245,12 +246,15 @@ class _Run:
                 self.kernel.run(self.inject, 30)
                 break
 
-    def _run(self, code: str, timeout: float, label: str) -> RunResult:
+    def _run(self, code: str, timeout: float, label, clock: Optional[Callable[[], float]] = None) -> RunResult:
+        """Run ``code``; ``label`` names it in events (or, called after the run, gives
+        its name and time limit: a batch of tests names the one that was running)."""
         if self.broken:
             return RunResult("garbled")
         self._ensure_kernel()
         timeout = max(0.5, min(timeout, self._left()))
-        res = self.kernel.run(code, timeout)
+        res = self.kernel.run(code, timeout, clock) if clock is not None else self.kernel.run(code, timeout)
+        label, timeout = label() if callable(label) else (label, timeout)
         if res.status == "garbled":
             self.garbled += 1
             if self.garbled >= 3:
@@ -309,19 +313,22 @@ class _Run:
         self._collect_blocked(None, self._call(lambda path, token: f"__dl_probe.report_blocked({path!r}, {token!r})",
                                                 self.config.cell_timeout, "the check for blocked imports"))
 
-    def _call(self, make_call: Callable[[str, str], str], timeout: float, label: str) -> tuple[RunResult, list[dict]]:
+    def _call(self, make_call: Callable[[str, str], str], timeout: float, label,
+              clock: Optional[Callable[[], float]] = None) -> tuple[RunResult, list[dict]]:
         """Run a probe call (``make_call(results path, fresh token)`` is its code);
-        return the run and the result lines carrying that token."""
+        return the run and the result lines carrying that token (or ``token.<i>``)."""
         token = uuid.uuid4().hex
         self._ensure_kernel()
         self.kernel.clear_results()
         call = make_call(str(self.kernel.results_path), token)
-        res = self._run(_call_code(self.probe_name, call), timeout, label)
+        res = self._run(_call_code(self.probe_name, call), timeout, label, clock)
         if res.status == "error" and res.ename == "LookupError" and res.evalue == PROBE_MISSING:
             self._run(self.inject, 30, label)   # the notebook removed it: load it again, once
             self.kernel.clear_results()
-            res = self._run(_call_code(self.probe_name, call), timeout, label)
-        lines = [d for d in _parse_lines(self.kernel.read_results(MAX_RESULT_BYTES)) if d.get("token") == token]
+            res = self._run(_call_code(self.probe_name, call), timeout, label, clock)
+        mine = (token, token + ".")
+        lines = [d for d in _parse_lines(self.kernel.read_results(MAX_RESULT_BYTES))
+                 if d.get("token") == token or str(d.get("token")).startswith(mine[1])]
         return res, lines
 
     def _collect_blocked(self, function: Optional[str], run) -> None:
@@ -336,10 +343,25 @@ class _Run:
                             found.append(item)
 
     def probe_all(self) -> dict:
-        outcomes = {}
-        for pt in self.grader.prepared.tests:
-            outcomes[pt.test.test_id] = self.probe(pt)
+        """Every test's outcomes, in the tests' order: consecutive tests that all need
+        fixtures, or all do not, run as one batch (:mod:`.batch`); a test a batch could
+        not start runs on its own."""
+        outcomes: dict = {}
+        tests = list(self.grader.prepared.tests)
+        while len(outcomes) < len(tests):
+            pending = tests[len(outcomes):]
+            group = batch.same_fixtures(self, pending) if batch.enabled() and self._left() > 0 else pending[:1]
+            decided = batch.probe_batch(self, group) if len(group) > 1 else {}
+            if not decided:
+                decided = {pending[0].test.test_id: self.probe(pending[0])}
+            outcomes.update(decided)
         return outcomes
+
+    def needs_fixtures(self, pt) -> bool:
+        return bool(self.grader.prepared.fixture_source) and '"$fixture"' in pt.cases_json
+
+    def test_timeout(self, pt) -> float:
+        return pt.test.timeout or self.config.test_timeout
 
     def probe(self, pt) -> list[Outcome]:
         n = len(pt.cases)
@@ -351,15 +373,19 @@ class _Run:
                                          f"({self.config.notebook_timeout:.3g} s) ran out before the hidden cases "
                                          f"of {fn}; they and the later tests were not run", fn))
             return [Outcome("timeout", detail="the notebook's time limit ran out")] * n
-        timeout = pt.test.timeout or self.config.test_timeout
         source = self.grader.prepared.fixture_source
-        fixtures = (f"__dl_probe.load_fixtures([{source!r}])" if source and '"$fixture"' in pt.cases_json
-                    else "None")
+        fixtures = f"__dl_probe.load_fixtures([{source!r}])" if self.needs_fixtures(pt) else "None"
 
         def make_call(path: str, token: str) -> str:
             return f"__dl_probe.kernel_entry(globals(), {fn!r}, {pt.cases_json!r}, {fixtures}, {path!r}, {token!r})"
 
-        res, lines = self._call(make_call, timeout, f"the hidden cases of {fn}")
+        res, lines = self._call(make_call, self.test_timeout(pt), f"the hidden cases of {fn}")
+        return self.decide(pt, res, lines)
+
+    def decide(self, pt, res: RunResult, lines: list[dict]) -> list[Outcome]:
+        """A test's outcomes from its result lines and how the run that carried it ended."""
+        n = len(pt.cases)
+        fn = pt.test.function
         if res.status == "garbled":
             return [Outcome("error", error_type="KernelUnreadable", error_mro=("KernelUnreadable",),
                             error_message="the kernel's replies could not be read while it ran (see the events)")] * n
