@@ -243,9 +243,9 @@ def test_nothing_secret_enters_the_students_kernel(tmp_path, monkeypatch):
     sent = []
     original = kernel_module.SandboxKernel.run
 
-    def spy(self, code, timeout):
+    def spy(self, code, timeout, clock=None):
         sent.append(code)
-        return original(self, code, timeout)
+        return original(self, code, timeout, clock)
 
     monkeypatch.setattr(kernel_module.SandboxKernel, "run", spy)
     result = NotebookGrader(ASSIGNMENT, GradingConfig(test_timeout=5)).grade_path(
