@@ -230,7 +230,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
 def test_a_local_clusters_workers_fork_warm_and_take_the_batchs_environment(tmp_path, monkeypatch):
     """`--scheduler local`: the LocalCluster's worker processes are forked by the local
     workers' fork server (depthlab and nbgrader imported once), Dask's profiler is off
-    in them, and the grading plugin gives each the batch's environment of this run."""
+    in them and its periodic checks slowed, and the grading plugin gives each the batch's environment of this run."""
     from distributed import Client
     from depthlab.classgrade import cluster
     monkeypatch.setenv("DEPTHLAB_TEST_MARK", "this run")
@@ -246,7 +246,9 @@ def test_a_local_clusters_workers_fork_warm_and_take_the_batchs_environment(tmp_
                         "parent": " ".join(psutil.Process(os.getppid()).cmdline()),
                         "preloaded": "nbgrader.apps" in sys.modules,
                         "profiling": dask.config.get("distributed.worker.profile.enabled"),
+                        "quiet": {key: dask.config.get(key) for key in quiet},
                         "name": multiprocessing.current_process().name}
+            quiet = dict(cluster.QUIET)
             monkeypatch.setenv("DEPTHLAB_TEST_MARK", "changed")      # what the plugin must bring
             setup = {"root": str(tmp_path / "not-there"), "environ": dict(os.environ)}
             client.register_plugin(cluster.GradingPlugin(setup), name="env-test")
@@ -257,3 +259,4 @@ def test_a_local_clusters_workers_fork_warm_and_take_the_batchs_environment(tmp_
         local.close()
     assert "multiprocessing.forkserver" in seen["parent"] and seen["preloaded"], seen
     assert seen["profiling"] is False and seen["mark"] == "changed", seen
+    assert seen["quiet"] == cluster.QUIET and cluster.QUIET["distributed.admin.tick.interval"] == "1s", seen
