@@ -288,6 +288,8 @@ def main() -> None:
     ap.add_argument("--breakdown", action="store_true", help="also where the time goes (nbclient, no pre-started "
                     "kernels, direct engine, no isolation)")
     ap.add_argument("--sequential", action="store_true", help="with --breakdown: also nbclient sequentially (slow)")
+    ap.add_argument("--class-only", action="store_true", help="only the whole-class time (with --class-repeat "
+                    "runs): no stock nbgrader, floor or Dask comparison")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="depthlab-bench-"))
@@ -300,12 +302,13 @@ def main() -> None:
     loads: list = []
     try:
         print(f"{len(assignments)} assignment(s) x {args.students} students = {len(assignments) * args.students} "
-              f"notebooks; comparisons on the first {sample} students of each; {args.jobs} jobs; "
+              f"notebooks; {'no comparisons' if args.class_only else f'comparisons on the first {sample} students of each'}; "
+              f"{args.jobs} jobs; "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
         totals: dict = {}
         n_sample = 0
         agree = True
-        for a in assignments:
+        for a in ([] if args.class_only else assignments):
             ours, stock, paths, kind = setup(a, sample, work / "sample" / a)
             n_sample += len(paths)
             print(f"\n{a}: {len(paths)} generated submissions from {kind}", flush=True)
@@ -336,7 +339,8 @@ def main() -> None:
             FLOOR_TOTALS.setdefault("judged", []).extend(LAST["floor"]["judged"])
             if args.breakdown:
                 _where(py, work, {k: min(v) for k, v in times.items()}, len(paths), args.jobs)
-        _summary(totals, n_sample, args, loads, agree)
+        if not args.class_only:
+            _summary(totals, n_sample, args, loads, agree)
         _class_time(py, work, assignments, args, loads)
     finally:
         if args.keep:
@@ -417,6 +421,14 @@ def _class_time(py: str, work: Path, assignments: list, args, loads: list) -> No
         totals.append(total)
     print(f"  class time: median {statistics.median(totals):.1f} s, min {min(totals):.1f} s for {n} notebooks "
           f"({statistics.median(totals) / n:.2f} s/notebook; target: 800 notebooks in <= 300 s)")
+    cost = statistics.median(totals) * args.jobs / n
+    print(f"  per notebook: {cost:.3f} core-seconds (wall clock x {args.jobs} jobs, start-up spread over "
+          f"{args.students} notebooks a run)", end="")
+    if FLOOR_TOTALS:   # the sample's floor: other students of the same generated class
+        executing = statistics.fmean(FLOOR_TOTALS["executing"])
+        print(f", {cost / executing:.2f}x the sample's floor ({executing:.3f} s)")
+    else:
+        print()
 
 
 def _breakdown(py: str, work: Path, a: str, ours: Path, paths: list, args) -> dict:
