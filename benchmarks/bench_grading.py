@@ -259,6 +259,20 @@ def setup(assignment: str, students: int, work: Path, stock_course: bool = True)
     return ours, stock, paths, kind
 
 
+def machine_speed() -> str:
+    """The time of a fixed pure-Python loop (best of 3, in this process): how fast the
+    machine is at this moment, which on a shared machine moves by half between runs of
+    the same bench, so that numbers of different runs can be set side by side."""
+    best = min(_loop_seconds() for _ in range(3))
+    return f"machine: {best:.2f} s for the fixed loop (lower is faster), load average {os.getloadavg()[0]:.1f}"
+
+
+def _loop_seconds() -> float:
+    t = time.perf_counter()
+    sum(i * i for i in range(5_000_000))
+    return time.perf_counter() - t
+
+
 def default_assignments() -> list:
     return sorted(p.name for p in (REPO / "source").iterdir() if (p / f"{p.name}.ipynb").exists())
 
@@ -303,8 +317,8 @@ def main() -> None:
     try:
         print(f"{len(assignments)} assignment(s) x {args.students} students = {len(assignments) * args.students} "
               f"notebooks; {'no comparisons' if args.class_only else f'comparisons on the first {sample} students of each'}; "
-              f"{args.jobs} jobs; "
-              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
+              f"{args.jobs} jobs; {os.cpu_count()} cores", flush=True)
+        print(machine_speed(), flush=True)
         totals: dict = {}
         n_sample = 0
         agree = True
@@ -341,7 +355,10 @@ def main() -> None:
                 _where(py, work, {k: min(v) for k, v in times.items()}, len(paths), args.jobs)
         if not args.class_only:
             _summary(totals, n_sample, args, loads, agree)
+        if not args.class_only:
+            print("\n" + machine_speed(), flush=True)
         _class_time(py, work, assignments, args, loads)
+        print("\n" + machine_speed(), flush=True)
     finally:
         if args.keep:
             print(f"\nkept {work}")

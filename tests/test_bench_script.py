@@ -21,4 +21,5 @@ def test_class_only_times_the_class_without_comparisons():
     out = proc.stdout
     assert "no comparisons" in out and "class time: median" in out, out
     assert "core-seconds (wall clock x 2 jobs" in out, out
+    assert out.count("s for the fixed loop") == 2, "the machine's speed, before and after"
     assert "stock" not in out and "floor" not in out, "class-only runs neither stock nbgrader nor the floor"
