@@ -23,6 +23,8 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leftovers import wait_for
 from depthlab import classgen
@@ -187,6 +189,50 @@ def test_notebooks_nbgrader_would_refuse_are_upgraded_in_place(tmp_path):
     broken = tmp_path / "broken.ipynb"
     broken.write_text("{not json")
     assert not collecting.normalise_for_nbgrader(broken) and broken.read_text() == "{not json"
+
+
+#: cell ids as students' files hold them: valid, duplicated (drawn twice), malformed, not strings, absent
+_IDS = st.one_of(st.sampled_from(["a", "b", "cell-1", "x_2", "A" * 64]), st.sampled_from(["", "a b", "é", "A" * 65]),
+                 st.integers(0, 3), st.none(), st.just(...))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(_IDS, max_size=6), minor=st.sampled_from([4, 5, 6, "5"]), odd=st.sampled_from([None, 1, []]),
+       at=st.integers(0, 6))
+def test_the_quick_look_leaves_only_what_the_full_check_would_leave(tmp_path, ids, minor, odd, at):
+    """normalise_for_nbgrader's quick look at the JSON (nbgrader_reads_as_is) keeps a
+    file only when nbformat's full read would keep it too; the full read upgrades it."""
+    cells = []
+    for i, cid in enumerate(ids):
+        cell = {"cell_type": "code", "source": f"x = {i}", "metadata": {}, "outputs": [], "execution_count": None}
+        if cid is not ...:
+            cell["id"] = cid
+        cells.append(cell)
+    if odd is not None:   # a cell that is not an object
+        cells.insert(min(at, len(cells)), odd)
+    raw = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": minor}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(raw))
+    before = path.read_bytes()
+    if collecting.nbgrader_reads_as_is(raw):
+        assert not collecting._rewrite_for_nbgrader(path, raw) and path.read_bytes() == before
+    else:
+        if collecting._rewrite_for_nbgrader(path, raw):
+            assert collecting.nbgrader_reads_as_is(json.loads(path.read_bytes())), \
+                "a rewritten file is one the quick look keeps"
+            nbformat.validate(nbformat.reads(path.read_text(), as_version=4))
+        else:   # unreadable by nbformat: left for grading to report
+            assert path.read_bytes() == before
+
+
+def test_the_quick_look_keeps_a_released_notebook_and_refuses_what_nbgrader_would():
+    base = json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")] * 2)))
+    base["cells"][1] = dict(base["cells"][1], id="other")
+    assert collecting.nbgrader_reads_as_is(base)
+    for change in ({"nbformat_minor": 4}, {"nbformat": 3},
+                   {"cells": [dict(base["cells"][0]), dict(base["cells"][0])]},
+                   {"cells": [dict(base["cells"][0], id="a b")]}, {"cells": [1]}):
+        assert not collecting.nbgrader_reads_as_is({**base, **change}), change
 
 
 # --------------------------------------------------------------------------- the store and grades.csv
