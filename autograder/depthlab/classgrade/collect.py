@@ -378,14 +378,14 @@ def normalise_for_nbgrader(path: Path) -> bool:
         return False
     if nbgrader_reads_as_is(raw):
         return False
-    return _rewrite_for_nbgrader(path, raw)
+    return _rewrite_for_nbgrader(path)
 
 
 def nbgrader_reads_as_is(raw) -> bool:
     """Whether a notebook's parsed JSON is nbformat 4.5 or later whose every cell is an
-    object with a valid id no other cell has: what :func:`_rewrite_for_nbgrader` leaves
-    as it is (a test holds them to that), decided without nbformat's read, validation
-    and copies, which cost the batch's own process 20 ms a notebook before grading."""
+    object with a valid id no other cell has: one :func:`~depthlab.judge.notebook.with_cell_ids`
+    would not change (a test holds them to that), decided without nbformat's read,
+    validation and copies, which cost the batch's own process 20 ms a notebook before grading."""
     if not isinstance(raw, dict) or raw.get("nbformat") != 4:
         return False
     minor, cells = raw.get("nbformat_minor"), raw.get("cells")
@@ -395,15 +395,12 @@ def nbgrader_reads_as_is(raw) -> bool:
     return all(isinstance(i, str) and CELL_ID.fullmatch(i) for i in ids) and len(set(ids)) == len(ids)
 
 
-def _rewrite_for_nbgrader(path: Path, raw) -> bool:
+def _rewrite_for_nbgrader(path: Path) -> bool:
+    """Rewrite ``path`` (one :func:`nbgrader_reads_as_is` refused) as nbformat 4.5 with
+    unique ids; False, leaving it, when nbformat cannot read it."""
     try:
         nb = with_cell_ids(read_notebook(path))
     except (SubmissionError, ValueError, OSError):
         return False
-    cells = raw.get("cells")   # raw is a dict: read_notebook refuses anything else
-    ids = [c.get("id") if isinstance(c, dict) else None for c in cells] if isinstance(cells, list) else None
-    minor = raw.get("nbformat_minor")
-    if raw.get("nbformat") == 4 and isinstance(minor, int) and minor >= 5 and ids == [c["id"] for c in nb.cells]:
-        return False      # already what nbgrader reads: leave the student's file as it is
     write_atomic(path, nbformat.writes(nb).encode("utf-8"))
     return True
