@@ -21,6 +21,8 @@ notebooks by default, ``--students 20`` when in a hurry):
      are checked against depthlab's (the same work was done);
    and the ratios: stock / depthlab, and depthlab's cost per notebook
    (wall clock x jobs / notebooks: core-seconds) / the floor's;
+   and the gap: what a fresh sandboxed kernel per notebook costs on its own
+   (``floor_gap.py``), the lowest ratio to the floor that design can reach;
 2. the class time: ``depthlab autograde`` of every assignment of the whole
    class, one command per assignment, as a course would run it (``--class-repeat``
    times);
@@ -48,6 +50,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from floor_gap import KERNEL_COST_SCRIPT, describe   # beside this script (run as a file: its folder is on sys.path)
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -136,6 +140,7 @@ from depthlab.judge.session import NotebookGrader
 class WarmKernel:
     # the interface NotebookGrader uses of a SandboxKernel, in this process
     executing = 0.0
+    requests = 0   # what would be execute_requests to a kernel
 
     def __init__(self):
         self._home = Path(tempfile.mkdtemp(prefix="depthlab-floor-"))
@@ -166,6 +171,7 @@ class WarmKernel:
             os.chdir(cwd)
         seconds = time.monotonic() - t
         WarmKernel.executing += seconds
+        WarmKernel.requests += 1
         outputs = [{"output_type": "stream", "name": n, "text": s.getvalue()} for n, s in (("stdout", out), ("stderr", err))
                    if s.getvalue()]
         return RunResult(status, outputs, ename, evalue, seconds)
@@ -186,15 +192,17 @@ if __name__ == "__main__":
     assignment, paths = sys.argv[1], sys.argv[2:]
     grader = NotebookGrader(assignment, GradingConfig.from_env(), kernel_factory=WarmKernel)
     ready = time.monotonic()
-    executing, judged, scores = [], [], {}
+    executing, judged, requests, scores = [], [], [], {}
     for p in paths:
-        before, t = WarmKernel.executing, time.monotonic()
+        before, t, sent = WarmKernel.executing, time.monotonic(), WarmKernel.requests
         student = Path(p).parents[1].name
         result = grader.grade_path(Path(p), "direct", student).result
         judged.append(time.monotonic() - t)
         executing.append(WarmKernel.executing - before)
+        requests.append(WarmKernel.requests - sent)
         scores[student] = result.score
-    print(json.dumps({"startup": ready - started, "executing": executing, "judged": judged, "scores": scores}))
+    print(json.dumps({"startup": ready - started, "executing": executing, "judged": judged, "requests": requests,
+                      "scores": scores}))
 """
 
 KERNEL_SCRIPT = r"""
@@ -351,6 +359,9 @@ def main() -> None:
                 print(f"  floor and depthlab scores differ: {floor_scores} vs {ours_scores}")
             FLOOR_TOTALS.setdefault("executing", []).extend(LAST["floor"]["executing"])
             FLOOR_TOTALS.setdefault("judged", []).extend(LAST["floor"]["judged"])
+            FLOOR_TOTALS.setdefault("requests", []).extend(LAST["floor"]["requests"])
+            FLOOR_TOTALS.setdefault("kernel", []).append(json.loads(
+                timed([py, "-c", KERNEL_COST_SCRIPT, a, str(ours)], work)[1].strip().splitlines()[-1]))
             if args.breakdown:
                 _where(py, work, {k: min(v) for k, v in times.items()}, len(paths), args.jobs)
         if not args.class_only:
@@ -413,6 +424,11 @@ def _summary(totals: dict, n: int, args, loads: list, agree: bool) -> None:
           "(target <= 1.3)")
     print(f"  depthlab per notebook / floor with the judge in-process = {cost / judged:.2f}x "
           f"[{cost_low / judged:.2f}x]")
+    kernels = FLOOR_TOTALS["kernel"]
+    print(describe(executing, FLOOR_TOTALS["requests"],
+                   {"start": statistics.fmean(k["start"] for k in kernels),
+                    "execute": statistics.fmean(k["execute"] for k in kernels),
+                    "isolation": "/".join(sorted({str(k["isolation"]) for k in kernels}))}, cost))
     dask = DASK.format(jobs=args.jobs)
     if dask in med:
         print(f"  {dask} / --jobs {args.jobs} = {med[dask] / med[ours]:.2f}x [{low[dask] / low[ours]:.2f}x]  "
