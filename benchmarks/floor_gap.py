@@ -55,10 +55,10 @@ try:
         isolation = k.isolation
         procs = kernel_processes(k)
         started = sum(cpu(p) for p in procs)       # every bit of CPU these processes used so far
-        before, mine = started, cpu(me)
+        mine = cpu(me)
         for _ in range(REQUESTS):
             k.run("pass", 30)
-        executes.append((sum(cpu(p) for p in procs) - before + cpu(me) - mine) / REQUESTS)
+        executes.append((sum(cpu(p) for p in procs) - started + cpu(me) - mine) / REQUESTS)
         starts.append(started)
         k.really_close()
 finally:
@@ -79,10 +79,10 @@ def kernel_bound(floor_seconds: float, requests_per_notebook: float, start: floa
             "allowed": 0.3 * floor_seconds}
 
 
-def describe(floor_seconds: float, runs: list, cost: dict, depthlab: float) -> str:
+def describe(floor_seconds: float, requests: list, cost: dict, depthlab: float) -> str:
     """The bench's lines on the gap between the floor and ``depthlab`` (core-seconds per
-    notebook), from the floor's request counts ``runs`` and ``cost`` (the script's JSON)."""
-    per_nb = statistics.fmean(runs)
+    notebook), from the floor's count of requests per notebook and ``cost`` (the script's JSON)."""
+    per_nb = statistics.fmean(requests)
     b = kernel_bound(floor_seconds, per_nb, cost["start"], cost["execute"])
     rest = depthlab - floor_seconds - b["kernel"]
     return "\n".join([
